@@ -1,0 +1,289 @@
+"""The receivables database: one SQLAlchemy Core schema, identical on SQLite and PostgreSQL.
+
+Money is stored as integer minor units (``*_cents`` columns, BIGINT): exact on both engines, and
+summed exactly in Polars as Int64. The reporting currency lives in ``meta`` (one per database).
+Migrations are in ``data_access/migrations`` (Alembic); this module is what they are checked
+against (``tests/test_schema.py``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _money(name: str, nullable: bool = False) -> Column:
+    return Column(name, BigInteger, nullable=nullable, comment="minor currency units (cents)")
+
+
+def _fk(name: str, target: str, nullable: bool = False, index: bool = True) -> Column:
+    return Column(name, Integer, ForeignKey(target), nullable=nullable, index=index)
+
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    comment="data_version (bumped by every audited write), currency, schema facts",
+)
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("region_id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("name_zh", String(80), nullable=False),
+)
+
+collectors = Table(
+    "collectors",
+    metadata,
+    Column("collector_id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False),
+    _fk("region_id", "regions.region_id"),
+    Column("level", String(10), nullable=False),
+    Column("hire_date", Date, nullable=False),
+    Column("capacity", Integer, nullable=False, comment="difficulty-weighted cases the collector can carry"),
+    _fk("mentor_id", "collectors.collector_id", nullable=True, index=False),
+    Column("active", Boolean, nullable=False),
+    CheckConstraint("level IN ('junior', 'mid', 'senior')", name="level"),
+)
+
+clients = Table(
+    "clients",
+    metadata,
+    Column("client_id", Integer, primary_key=True),
+    Column("name", String(160), nullable=False),
+    Column("industry", String(60), nullable=False),
+    _fk("region_id", "regions.region_id"),
+    Column("recourse", Boolean, nullable=False, comment="recourse factoring (charge-back allowed)"),
+    Column("advance_rate", Numeric(5, 4), nullable=False),
+)
+
+debtors = Table(
+    "debtors",
+    metadata,
+    Column("debtor_id", Integer, primary_key=True),
+    Column("name", String(160), nullable=False),
+    Column("industry", String(60), nullable=False),
+    _fk("region_id", "regions.region_id"),
+    _money("credit_limit_cents"),
+)
+
+debtor_ratings = Table(
+    "debtor_ratings",
+    metadata,
+    Column("rating_id", Integer, primary_key=True),
+    _fk("debtor_id", "debtors.debtor_id"),
+    Column("rated_on", Date, nullable=False),
+    Column("grade", String(4), nullable=False, comment="AAA best .. CCC worst"),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("invoice_id", Integer, primary_key=True),
+    Column("invoice_number", String(40), nullable=False, unique=True),
+    _fk("client_id", "clients.client_id"),
+    _fk("debtor_id", "debtors.debtor_id"),
+    Column("issue_date", Date, nullable=False, index=True),
+    Column("due_date", Date, nullable=False),
+    _money("amount_cents"),
+    _money("advance_cents"),
+    Column("recourse", Boolean, nullable=False),
+    Column("disputed", Boolean, nullable=False),
+    CheckConstraint("amount_cents > 0", name="amount_positive"),
+    CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+)
+
+
+def _invoice_reduction(name: str, singular: str, *extra: Column, comment: str) -> Table:
+    """Payments, credit notes, write-offs and recoveries share one shape: a dated amount on an invoice."""
+    return Table(
+        name,
+        metadata,
+        Column(f"{singular}_id", Integer, primary_key=True),
+        _fk("invoice_id", "invoices.invoice_id"),
+        Column(f"{singular}_date", Date, nullable=False),
+        _money("amount_cents"),
+        *extra,
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        comment=comment,
+    )
+
+
+payments = _invoice_reduction("payments", "payment", comment="cash received against an invoice")
+credit_notes = _invoice_reduction(
+    "credit_notes", "credit_note", Column("reason", String(40), nullable=False), comment="dilution: non-cash reductions"
+)
+write_offs = _invoice_reduction("write_offs", "write_off", comment="amounts written off as bad debt")
+recoveries = _invoice_reduction("recoveries", "recovery", comment="cash recovered after a write-off")
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("assignment_id", Integer, primary_key=True),
+    _fk("debtor_id", "debtors.debtor_id"),
+    _fk("collector_id", "collectors.collector_id"),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True, comment="exclusive; NULL while current"),
+    comment="who owned each debtor's case on which dates",
+)
+
+collection_actions = Table(
+    "collection_actions",
+    metadata,
+    Column("action_id", Integer, primary_key=True),
+    _fk("debtor_id", "debtors.debtor_id"),
+    _fk("invoice_id", "invoices.invoice_id", nullable=True),
+    _fk("collector_id", "collectors.collector_id"),
+    Column("action_date", Date, nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("escalation_level", Integer, nullable=False, comment="1 reminder .. 5 legal"),
+    CheckConstraint(
+        "channel IN ('reminder', 'phone', 'sms', 'email', 'letter', 'visit', 'legal')", name="channel"
+    ),
+)
+
+promises = Table(
+    "promises",
+    metadata,
+    Column("promise_id", Integer, primary_key=True),
+    _fk("debtor_id", "debtors.debtor_id"),
+    _fk("invoice_id", "invoices.invoice_id"),
+    _fk("collector_id", "collectors.collector_id"),
+    Column("made_on", Date, nullable=False),
+    Column("promised_date", Date, nullable=False),
+    _money("amount_cents"),
+    Column("is_plan", Boolean, nullable=False, comment="part of a repayment plan"),
+)
+
+credit_events = Table(
+    "credit_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True),
+    _fk("debtor_id", "debtors.debtor_id"),
+    Column("event_date", Date, nullable=False),
+    Column("event_type", String(24), nullable=False),
+    Column("severity", Integer, nullable=False, comment="1 low .. 3 high"),
+    CheckConstraint(
+        "event_type IN ('rating_downgrade', 'litigation', 'business_anomaly', 'negative_news', "
+        "'executive_change', 'bankruptcy')",
+        name="event_type",
+    ),
+)
+
+legal_cases = Table(
+    "legal_cases",
+    metadata,
+    Column("case_id", Integer, primary_key=True),
+    _fk("debtor_id", "debtors.debtor_id"),
+    Column("opened_on", Date, nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("closed_on", Date, nullable=True),
+    _money("claimed_cents"),
+    _money("recovered_cents"),
+    CheckConstraint("stage IN ('filed', 'hearing', 'judgment', 'enforcement', 'closed')", name="stage"),
+)
+
+satisfaction_surveys = Table(
+    "satisfaction_surveys",
+    metadata,
+    Column("survey_id", Integer, primary_key=True),
+    _fk("debtor_id", "debtors.debtor_id"),
+    _fk("collector_id", "collectors.collector_id"),
+    Column("survey_date", Date, nullable=False),
+    Column("score", Integer, nullable=False),
+    CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+)
+
+compliance_incidents = Table(
+    "compliance_incidents",
+    metadata,
+    Column("incident_id", Integer, primary_key=True),
+    _fk("collector_id", "collectors.collector_id"),
+    _fk("debtor_id", "debtors.debtor_id", nullable=True),
+    Column("reported_on", Date, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("confirmed", Boolean, nullable=False),
+    Column("confirmed_on", Date, nullable=True),
+    Column("description", Text, nullable=False),
+)
+
+escalations = Table(
+    "escalations",
+    metadata,
+    Column("escalation_id", Integer, primary_key=True),
+    _fk("debtor_id", "debtors.debtor_id"),
+    _fk("collector_id", "collectors.collector_id"),
+    Column("flagged_on", Date, nullable=False, comment="when the case became hard"),
+    Column("escalated_on", Date, nullable=True, comment="when it reached the manager"),
+    Column("reason", String(40), nullable=False),
+)
+
+targets = Table(
+    "targets",
+    metadata,
+    Column("target_id", Integer, primary_key=True),
+    Column("target_type", String(32), nullable=False),
+    Column("tier", String(16), nullable=True),
+    _fk("collector_id", "collectors.collector_id", nullable=True),
+    _fk("region_id", "regions.region_id", nullable=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("value", Numeric(12, 6), nullable=False),
+    Column("rationale", Text, nullable=False),
+)
+
+appeals = Table(
+    "appeals",
+    metadata,
+    Column("appeal_id", Integer, primary_key=True),
+    _fk("collector_id", "collectors.collector_id"),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("filed_on", Date, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_on", Date, nullable=True),
+    CheckConstraint("status IN ('open', 'upheld', 'rejected')", name="status"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("audit_id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("details", Text, nullable=False, comment="JSON"),
+    comment="append-only: rows are inserted by data_access.writes and never updated",
+)
+
+UniqueConstraint(debtor_ratings.c.debtor_id, debtor_ratings.c.rated_on)

@@ -1,0 +1,123 @@
+"""Every setting of rdash, declared once with its default and a help text.
+
+Settings are read from environment variables named ``RDASH_<NAME>``. The dashboard may also pass
+values from Streamlit secrets (see ``dashboard/data.py``); nothing else reads the environment.
+A test fails when a setting here is missing from ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "rdash.sqlite"
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part.strip())
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in text.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        "SQLAlchemy URL of the receivables database. The default SQLite file is created and seeded "
+        "with the demo portfolio on first run; for PostgreSQL use postgresql+psycopg://user@host/db.",
+    ),
+    Setting("CURRENCY", "CNY", "Reporting currency code; one currency per database."),
+    Setting(
+        "BUCKET_EDGES",
+        "0,30,60,90,180",
+        "Upper edges (days past due, inclusive) of the aging buckets after Current. "
+        "0,30,60,90,180 gives Current, 1-30, 31-60, 61-90, 91-180, 180+.",
+    ),
+    Setting(
+        "RECOVERY_TARGETS",
+        "0.90,0.80,0.70,0.50",
+        "Tiered recovery-rate targets for overdue tiers 1-30, 31-60, 61-90 and over 90 days. "
+        "The 31-60 target is not given by the appraisal scheme; 80 % is our default.",
+    ),
+    Setting("PROMISE_GRACE_DAYS", "3", "Days after a promise date within which payment still counts."),
+    Setting(
+        "SCORE_WEIGHTS",
+        "0.5,0.3,0.2",
+        "Weights of the quantity, quality and behaviour components of the collector score.",
+    ),
+    Setting(
+        "DATA_CHECK_SECONDS",
+        "30",
+        "How often the app asks the database whether its data version changed (writes by other systems).",
+    ),
+    Setting("DEMO_INVOICES", "200000", "Invoices in the demo portfolio created on first run."),
+    Setting("DEMO_SEED", "7", "Random seed of the demo portfolio created on first run."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    currency: str
+    bucket_edges: tuple[int, ...]
+    recovery_targets: tuple[float, ...]
+    promise_grace_days: int
+    score_weights: tuple[float, ...]
+    data_check_seconds: int
+    demo_invoices: int
+    demo_seed: int
+
+    @property
+    def is_default_sqlite(self) -> bool:
+        return self.database_url == f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def load_settings(overrides: dict[str, str] | None = None) -> Settings:
+    """Settings from defaults, then ``RDASH_*`` environment variables, then ``overrides``."""
+    raw = {s.name: s.default for s in SETTINGS}
+    for s in SETTINGS:
+        env = os.environ.get(f"RDASH_{s.name}")
+        if env:
+            raw[s.name] = env
+    for key, value in (overrides or {}).items():
+        name = key.upper().removeprefix("RDASH_")
+        if name not in raw:
+            raise ValueError(f"Unknown setting {key!r}; known settings: {', '.join(sorted(raw))}")
+        raw[name] = str(value)
+    edges = _ints(raw["BUCKET_EDGES"])
+    if not edges or edges[0] != 0 or list(edges) != sorted(set(edges)):
+        raise ValueError(
+            f"RDASH_BUCKET_EDGES={raw['BUCKET_EDGES']!r} must start at 0 and rise strictly, e.g. 0,30,60,90,180"
+        )
+    weights = _floats(raw["SCORE_WEIGHTS"])
+    if len(weights) != 3 or abs(sum(weights) - 1.0) > 1e-9:
+        raise ValueError(f"RDASH_SCORE_WEIGHTS={raw['SCORE_WEIGHTS']!r} must be three weights adding up to 1")
+    return Settings(
+        database_url=raw["DATABASE_URL"],
+        currency=raw["CURRENCY"].upper(),
+        bucket_edges=edges,
+        recovery_targets=_floats(raw["RECOVERY_TARGETS"]),
+        promise_grace_days=int(raw["PROMISE_GRACE_DAYS"]),
+        score_weights=weights,
+        data_check_seconds=int(raw["DATA_CHECK_SECONDS"]),
+        demo_invoices=int(raw["DEMO_INVOICES"]),
+        demo_seed=int(raw["DEMO_SEED"]),
+    )
+
+
+def setting_names() -> list[str]:
+    return [f"RDASH_{s.name}" for s in SETTINGS]
+
+
+assert {f.name for f in fields(Settings)} == {s.name.lower() for s in SETTINGS}

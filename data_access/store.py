@@ -1,0 +1,174 @@
+"""The one door for reads: tables of the receivables database as Polars frames, within a scope.
+
+``Store.read(table, scope)`` is the only function that reads business data. It applies the
+caller's ``Scope`` (the regions a user may see) in SQL, for every table, from one declaration of
+how each table reaches a region (``_REGION_PATH``). It reads through ADBC (Arrow-native, about 7x
+faster than row-by-row drivers on SQLite) and falls back to SQLAlchemy for other databases, then
+casts every column to the type the schema declares, so both engines give identical frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    Numeric,
+    Select,
+    Table,
+    select,
+)
+from sqlalchemy.engine import make_url
+
+from data_access import schema
+from data_access.engine import open_engine
+from data_access.writes import DATA_VERSION_KEY
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a reader may see. ``regions=None`` means every region: use ``Scope.everything()``
+    deliberately (the demo, admin tools, tests), never as a silent default."""
+
+    regions: frozenset[int] | None
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls(regions=None)
+
+    @classmethod
+    def of_regions(cls, *region_ids: int) -> Scope:
+        return cls(regions=frozenset(region_ids))
+
+
+# How a table reaches a region: its own region_id column, or through its debtor or invoice.
+_REGION_PATH: dict[str, str] = {
+    "regions": "region_id",
+    "collectors": "region_id",
+    "clients": "region_id",
+    "debtors": "region_id",
+    "debtor_ratings": "debtor",
+    "invoices": "debtor",
+    "payments": "invoice",
+    "credit_notes": "invoice",
+    "write_offs": "invoice",
+    "recoveries": "invoice",
+    "assignments": "debtor",
+    "collection_actions": "debtor",
+    "promises": "debtor",
+    "credit_events": "debtor",
+    "legal_cases": "debtor",
+    "satisfaction_surveys": "debtor",
+    "compliance_incidents": "collector",
+    "escalations": "debtor",
+    "appeals": "collector",
+}
+
+_POLARS_TYPES = {Date: pl.Date, Boolean: pl.Boolean, BigInteger: pl.Int64, Integer: pl.Int64}
+
+
+def _polars_type(column) -> pl.DataType:  # noqa: ANN001 - a SQLAlchemy Column
+    for sql_type, polars_type in _POLARS_TYPES.items():
+        if isinstance(column.type, sql_type):
+            return polars_type
+    if isinstance(column.type, Numeric):
+        return pl.Float64
+    if isinstance(column.type, DateTime):
+        return pl.Datetime("us", "UTC")
+    return pl.String
+
+
+def scoped_select(table: Table, scope: Scope) -> Select:
+    """SELECT * FROM table, restricted to the scope's regions."""
+    query = select(table)
+    if scope.regions is None:
+        return query
+    regions = sorted(scope.regions)
+    path = _REGION_PATH.get(table.name)
+    if path is None:
+        raise PermissionError(f"{table.name} has no region path; only an unscoped reader may read it")
+    debtors_in_scope = select(schema.debtors.c.debtor_id).where(schema.debtors.c.region_id.in_(regions))
+    if path == "region_id":
+        return query.where(table.c.region_id.in_(regions))
+    if path == "debtor":
+        return query.where(table.c.debtor_id.in_(debtors_in_scope))
+    if path == "collector":
+        collectors = select(schema.collectors.c.collector_id).where(schema.collectors.c.region_id.in_(regions))
+        return query.where(table.c.collector_id.in_(collectors))
+    invoices_in_scope = select(schema.invoices.c.invoice_id).where(
+        schema.invoices.c.debtor_id.in_(debtors_in_scope)
+    )
+    return query.where(table.c.invoice_id.in_(invoices_in_scope))
+
+
+class Store:
+    """A receivables database, read as Polars frames."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or open_engine(url)
+        self.backend = self.engine.dialect.name
+        self.read_path = "adbc" if self.backend in ("sqlite", "postgresql") else "sqlalchemy"
+
+    def data_version(self) -> int:
+        with self.engine.connect() as connection:
+            value = connection.execute(
+                select(schema.meta.c.value).where(schema.meta.c.key == DATA_VERSION_KEY)
+            ).scalar()
+        return int(value or 0)
+
+    def meta(self) -> dict[str, str]:
+        with self.engine.connect() as connection:
+            return dict(connection.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
+
+    def read(self, table_name: str, scope: Scope) -> pl.DataFrame:
+        table = schema.metadata.tables[table_name]
+        sql = str(scoped_select(table, scope).compile(self.engine, compile_kwargs={"literal_binds": True}))
+        frame = self._read_sql(sql)
+        return frame.select(
+            [self._cast(frame, column.name, _polars_type(column)) for column in table.columns]
+        )
+
+    @staticmethod
+    def _cast(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
+        source = frame.schema[name]
+        if dtype == pl.Date and source == pl.String:
+            return pl.col(name).str.to_date("%Y-%m-%d").alias(name)
+        if isinstance(dtype, pl.Datetime) and source == pl.String:
+            return pl.col(name).str.to_datetime(time_zone="UTC").alias(name)
+        if isinstance(dtype, pl.Datetime) and getattr(source, "time_zone", None) is None:
+            return pl.col(name).cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias(name)
+        return pl.col(name).cast(dtype).alias(name)
+
+    def _read_sql(self, sql: str) -> pl.DataFrame:
+        if self.read_path == "adbc":
+            return pl.from_arrow(self._read_arrow(sql))  # type: ignore[return-value]
+        with self.engine.connect() as connection:
+            return pl.read_database(sql, connection)
+
+    def _read_arrow(self, sql: str):  # noqa: ANN202 - a pyarrow.Table
+        url = make_url(self.url)
+        if self.backend == "sqlite":
+            import adbc_driver_sqlite.dbapi as adbc
+
+            connection = adbc.connect(url.database or ":memory:")
+        else:
+            import adbc_driver_postgresql.dbapi as adbc
+
+            connection = adbc.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+        try:
+            with connection.cursor() as cursor:
+                if self.backend == "sqlite":
+                    # Type inference looks at the first batch; a column that is NULL there must not
+                    # be fixed as NULL-typed, so infer over a large batch.
+                    cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "1000000"})
+                cursor.execute(sql)
+                return cursor.fetch_arrow_table()
+        finally:
+            connection.close()
