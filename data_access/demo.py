@@ -42,7 +42,7 @@ INDUSTRIES = (
 DETERIORATING_INDUSTRY = "Construction"
 GRADES = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC")
 GRADE_SHARE = np.array([0.05, 0.12, 0.23, 0.25, 0.18, 0.12, 0.05])
-DEFAULT_PROB_3Y = np.array([0.004, 0.008, 0.016, 0.035, 0.07, 0.13, 0.26])  # by grade, over 3 years
+DEFAULT_PROB_3Y = np.array([0.003, 0.005, 0.010, 0.020, 0.042, 0.08, 0.16])  # by grade, over 3 years
 ON_TIME_PROB = np.array([0.80, 0.72, 0.64, 0.55, 0.45, 0.36, 0.28])
 MEAN_DAYS_LATE = np.array([6.0, 9.0, 13.0, 19.0, 28.0, 40.0, 58.0])
 LEVELS = ("junior", "mid", "senior")
@@ -169,7 +169,7 @@ def generate(n_invoices: int = 200_000, seed: int = 7, end: date | None = None) 
     bad_industry = d_industry == INDUSTRIES.index(DETERIORATING_INDUSTRY)
     pd3 = DEFAULT_PROB_3Y[d_grade0] * np.where(bad_industry, 2.5, 1.0)
     d_defaults = rng.random(nd) < pd3
-    default_day = rng.integers(start_day + 150, end_day - 20, nd)
+    default_day = rng.integers(start_day + 60, end_day - 20, nd)
     in_bad_year = rng.integers(bad_year[0], bad_year[1], nd)
     default_day = np.where(bad_industry & (rng.random(nd) < 0.75), in_bad_year, default_day)
     default_day = np.where(d_defaults, default_day, np.iinfo(np.int32).max)
@@ -259,10 +259,11 @@ def generate(n_invoices: int = 200_000, seed: int = 7, end: date | None = None) 
     day_weight /= day_weight.sum()
     inv_debtor = rng.choice(nd, size=n, p=d_activity / d_activity.sum())
     issue = rng.choice(day_range, size=n, p=day_weight)
-    # The factor stops buying a debtor's invoices once it has defaulted.
+    # The factor stops buying a debtor's invoices once it has defaulted: those go to healthy debtors.
     after_default = issue > default_day[inv_debtor] - 5
-    issue = np.where(after_default, default_day[inv_debtor] - rng.integers(5, 150, n), issue)
-    issue = np.maximum(issue, start_day)
+    healthy_weight = np.where(d_defaults, 0.0, d_activity)
+    redrawn = rng.choice(nd, size=n, p=healthy_weight / healthy_weight.sum())
+    inv_debtor = np.where(after_default, redrawn, inv_debtor)
     terms = rng.choice([30, 45, 60, 90], size=n, p=[0.35, 0.30, 0.25, 0.10])
     due = issue + terms
     amount = np.maximum(np.round(rng.lognormal(np.log(40_000), 1.0, n) * 100), 10_000).astype(np.int64)
@@ -321,7 +322,7 @@ def generate(n_invoices: int = 200_000, seed: int = 7, end: date | None = None) 
     recovered_share = np.clip(rng.beta(2, 5, n) * DEFAULT_RECOVERY[level] / (2 / 7), 0, 0.9)
     recovered = np.where(defaulted, np.round(net * recovered_share), 0).astype(np.int64)
     recover_day = np.maximum(due, default_day[inv_debtor]) + rng.integers(30, 200, n)
-    writeoff_day = np.maximum(due, default_day[inv_debtor]) + rng.integers(240, 540, n)
+    writeoff_day = np.maximum(due, default_day[inv_debtor]) + rng.integers(180, 420, n)
     writeoff_amt = np.where(defaulted, net - recovered, 0)
 
     # Payments: healthy invoices pay in full (a quarter in two instalments); defaulted ones pay

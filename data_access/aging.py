@@ -1,0 +1,132 @@
+"""Aging metrics derived from the as-of state: KPIs, buckets, aging by dimension, drill-downs.
+
+Every function is pure: a state frame (from ``asof.invoice_state`` joined with dimensions and
+filtered) in, a small Polars frame or dict out. Amounts stay in integer cents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from data_access.buckets import Buckets
+
+# Dimension -> (key column, label column) in the state frame.
+DIMENSIONS = {
+    "region": ("region_id", "region"),
+    "client": ("client_id", "client"),
+    "industry": ("industry", "industry"),
+    "collector": ("collector_id", "collector"),
+    "grade": ("grade", "grade"),
+}
+SEVERE_DPD = 90  # "90+ share": outstanding more than 90 days past due
+
+
+@dataclass(frozen=True)
+class AgingKpis:
+    total_cents: int
+    overdue_cents: int
+    severe_cents: int
+    weighted_days_delinquent: float
+    debtors_overdue: int
+    open_invoices: int
+    overpaid_cents: int
+
+    @property
+    def overdue_share(self) -> float:
+        return self.overdue_cents / self.total_cents if self.total_cents else 0.0
+
+    @property
+    def severe_share(self) -> float:
+        return self.severe_cents / self.total_cents if self.total_cents else 0.0
+
+
+def kpis(state: pl.DataFrame) -> AgingKpis:
+    """Headline figures; overdue is always by due date, whatever basis the buckets use."""
+    overdue = pl.col("dpd") > 0
+    row = state.select(
+        pl.col("outstanding_cents").sum().alias("total"),
+        pl.col("outstanding_cents").filter(overdue).sum().alias("overdue"),
+        pl.col("outstanding_cents").filter(pl.col("dpd") > SEVERE_DPD).sum().alias("severe"),
+        (pl.col("outstanding_cents") * pl.col("dpd").clip(lower_bound=0)).sum().alias("weighted_days"),
+        pl.col("debtor_id").filter(overdue & (pl.col("outstanding_cents") > 0)).n_unique().alias("debtors"),
+        (pl.col("outstanding_cents") > 0).sum().alias("open"),
+        pl.col("overpaid_cents").sum().alias("overpaid"),
+    ).row(0, named=True)
+    total = int(row["total"])
+    return AgingKpis(
+        total_cents=total,
+        overdue_cents=int(row["overdue"]),
+        severe_cents=int(row["severe"]),
+        weighted_days_delinquent=float(row["weighted_days"]) / total if total else 0.0,
+        debtors_overdue=int(row["debtors"]),
+        open_invoices=int(row["open"]),
+        overpaid_cents=int(row["overpaid"]),
+    )
+
+
+def bucket_totals(state: pl.DataFrame, buckets: Buckets) -> pl.DataFrame:
+    """Amount, invoice count and share per bucket; every bucket present, in order."""
+    open_items = state.filter(pl.col("outstanding_cents") > 0)
+    sums = open_items.group_by("bucket").agg(
+        pl.col("outstanding_cents").sum().alias("amount_cents"), pl.len().alias("invoices")
+    )
+    total = open_items["outstanding_cents"].sum()
+    return (
+        pl.DataFrame({"bucket": pl.Series(buckets.labels, dtype=buckets.dtype)})
+        .join(sums, on="bucket", how="left")
+        .with_columns(pl.col("amount_cents", "invoices").fill_null(0))
+        .with_columns((pl.col("amount_cents") / total if total else pl.lit(0.0)).alias("share"))
+    )
+
+
+def aging_by(state: pl.DataFrame, dimension: str, buckets: Buckets) -> pl.DataFrame:
+    """One row per dimension value, one amount column per bucket, the total and overdue share."""
+    key, label = DIMENSIONS[dimension]
+    open_items = state.filter(pl.col("outstanding_cents") > 0)
+    keys = [key] if key == label else [key, label]
+    long = open_items.group_by([*keys, "bucket"]).agg(pl.col("outstanding_cents").sum())
+    wide = long.pivot(on="bucket", index=keys, values="outstanding_cents", aggregate_function="sum")
+    for name in buckets.labels:
+        if name not in wide.columns:
+            wide = wide.with_columns(pl.lit(0, pl.Int64).alias(name))
+    overdue = open_items.filter(pl.col("dpd") > 0).group_by(keys).agg(pl.col("outstanding_cents").sum().alias("od"))
+    return (
+        wide.with_columns(pl.col(buckets.labels).fill_null(0))
+        .with_columns(pl.sum_horizontal(buckets.labels).alias("total"))
+        .join(overdue, on=keys, how="left")
+        .with_columns((pl.col("od").fill_null(0) / pl.col("total")).alias("overdue_share"))
+        .drop("od")
+        .select([*keys, *buckets.labels, "total", "overdue_share"])
+        .sort("total", descending=True)
+    )
+
+
+def debtors_of(state: pl.DataFrame) -> pl.DataFrame:
+    """Debtor-level drill-down of a (filtered) state: balances, worst and weighted days past due."""
+    return (
+        state.filter(pl.col("outstanding_cents") > 0)
+        .group_by("debtor_id", "debtor", "region", "industry", "grade", "collector")
+        .agg(
+            pl.len().alias("invoices"),
+            pl.col("outstanding_cents").sum(),
+            pl.col("outstanding_cents").filter(pl.col("dpd") > 0).sum().alias("overdue_cents"),
+            pl.col("dpd").max().alias("max_dpd"),
+            ((pl.col("outstanding_cents") * pl.col("dpd").clip(lower_bound=0)).sum() / pl.col("outstanding_cents").sum())
+            .alias("weighted_dpd"),
+        )
+        .sort("outstanding_cents", descending=True)
+    )
+
+
+def invoices_of(state: pl.DataFrame, debtor_id: int) -> pl.DataFrame:
+    """The open invoices of one debtor, oldest due first."""
+    return (
+        state.filter((pl.col("debtor_id") == debtor_id) & (pl.col("outstanding_cents") > 0))
+        .select(
+            "invoice_number", "client", "issue_date", "due_date", "amount_cents", "paid_cents", "credited_cents",
+            "written_off_cents", "outstanding_cents", "dpd", "bucket",
+        )  # fmt: skip
+        .sort("due_date")
+    )

@@ -1,0 +1,73 @@
+"""The loaded receivables book: the frames every metric is computed from.
+
+``load_portfolio(store, scope)`` reads each table once through the store's single door; metric
+functions then work on these frames only, so a changed filter never touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from data_access.store import Scope, Store
+
+PAYMENT, CREDIT, WRITE_OFF = "payment", "credit", "write_off"
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    invoices: pl.DataFrame
+    reductions: pl.DataFrame  # invoice_id, date, amount_cents, kind: payments, credit notes, write-offs
+    debtors: pl.DataFrame
+    clients: pl.DataFrame
+    collectors: pl.DataFrame
+    regions: pl.DataFrame
+    ratings: pl.DataFrame
+    assignments: pl.DataFrame
+    currency: str
+    data_version: int
+
+    @property
+    def first_date(self) -> date | None:
+        return self.invoices["issue_date"].min()  # type: ignore[return-value]
+
+    @property
+    def latest_date(self) -> date | None:
+        """The newest fact in the book: the default as-of date."""
+        candidates = [self.invoices["issue_date"].max(), self.reductions["date"].max()]
+        known = [d for d in candidates if d is not None]
+        return max(known) if known else None  # type: ignore[return-value]
+
+
+def reductions_frame(payments: pl.DataFrame, credits: pl.DataFrame, write_offs: pl.DataFrame) -> pl.DataFrame:
+    """Payments, credit notes and write-offs as one dated stream of reductions, sorted by date."""
+    parts = [
+        frame.select(
+            "invoice_id", pl.col(date_column).alias("date"), "amount_cents", pl.lit(kind).alias("kind")
+        )
+        for frame, date_column, kind in (
+            (payments, "payment_date", PAYMENT),
+            (credits, "credit_note_date", CREDIT),
+            (write_offs, "write_off_date", WRITE_OFF),
+        )
+    ]
+    return pl.concat(parts).with_columns(pl.col("kind").cast(pl.Enum([PAYMENT, CREDIT, WRITE_OFF]))).sort("date")
+
+
+def load_portfolio(store: Store, scope: Scope) -> Portfolio:
+    read = lambda name: store.read(name, scope)  # noqa: E731 - one scope for every table
+    meta = store.meta()
+    return Portfolio(
+        invoices=read("invoices"),
+        reductions=reductions_frame(read("payments"), read("credit_notes"), read("write_offs")),
+        debtors=read("debtors"),
+        clients=read("clients"),
+        collectors=read("collectors"),
+        regions=read("regions"),
+        ratings=read("debtor_ratings"),
+        assignments=read("assignments"),
+        currency=meta.get("currency", "CNY"),
+        data_version=int(meta.get("data_version", 0)),
+    )

@@ -1,0 +1,188 @@
+"""Month-end snapshots of the open book, the aging trend and the roll-rate (flow) matrix.
+
+A naive trend crosses every invoice with every month end. Here each invoice is expanded only over
+the month ends at which it is open (from its issue to its closing date, when reductions reach its
+amount), and its balance at each is found by an as-of join on cumulative reductions. Most invoices
+are open at one to three month ends, so the work is proportional to the open book, not to
+invoices x months.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from data_access.buckets import DUE_DATE, Buckets
+from data_access.portfolio import WRITE_OFF, Portfolio
+
+PAID = "Paid"  # paid in cash or credited: the balance left the book without loss
+WRITTEN_OFF = "Written off"
+
+
+def month_ends(as_of: date, count: int) -> list[date]:
+    """The ``count`` month ends on or before ``as_of``, oldest first."""
+    year, month = as_of.year, as_of.month
+    if as_of.day != calendar.monthrange(year, month)[1]:
+        month -= 1
+    ends = []
+    for _ in range(count):
+        if month == 0:
+            year, month = year - 1, 12
+        ends.append(date(year, month, calendar.monthrange(year, month)[1]))
+        month -= 1
+    return ends[::-1]
+
+
+def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: str = DUE_DATE) -> pl.DataFrame:
+    """Open invoices at each month end: invoice_id, debtor_id, client_id, month_end, balance, bucket."""
+    if not ends:
+        return _empty_snapshots(buckets)
+    end_series = pl.Series("month_end", ends, dtype=pl.Date)
+    cumulative = (
+        portfolio.reductions.lazy()
+        .filter(pl.col("date") <= ends[-1])
+        .group_by("invoice_id", "date")
+        .agg(pl.col("amount_cents").sum().alias("day_cents"))
+        .sort("invoice_id", "date")
+        .with_columns(pl.col("day_cents").cum_sum().over("invoice_id").alias("reduced_cents"))
+        .collect()
+    )
+    invoices = portfolio.invoices.filter(pl.col("issue_date") <= ends[-1]).select(
+        "invoice_id", "debtor_id", "client_id", "issue_date", "due_date", "amount_cents"
+    )
+    closing = (
+        cumulative.join(invoices.select("invoice_id", "amount_cents"), on="invoice_id")
+        .filter(pl.col("reduced_cents") >= pl.col("amount_cents"))
+        .group_by("invoice_id")
+        .agg(pl.col("date").min().alias("closed_on"))
+    )
+    invoices = invoices.join(closing, on="invoice_id", how="left")
+    first = end_series.search_sorted(invoices["issue_date"], side="left")
+    last = end_series.search_sorted(invoices["closed_on"].fill_null(date.max), side="left") - 1
+    expanded = (
+        invoices.with_columns(first.alias("first"), last.clip(upper_bound=len(ends) - 1).alias("last"))
+        .filter(pl.col("first") <= pl.col("last"))
+        .with_columns(pl.int_ranges("first", pl.col("last") + 1, dtype=pl.Int32).alias("idx"))
+        .explode("idx")
+        .with_columns(pl.lit(end_series).gather(pl.col("idx")).alias("month_end"))
+        .sort("month_end")
+    )
+    # Both sides are sorted by date; within each invoice that is the order join_asof needs.
+    balances = expanded.join_asof(
+        cumulative.select("invoice_id", "date", "reduced_cents").sort("date"),
+        left_on="month_end",
+        right_on="date",
+        by="invoice_id",
+        strategy="backward",
+        check_sortedness=False,
+    )
+    reference = pl.col("due_date") if basis == DUE_DATE else pl.col("issue_date")
+    return (
+        balances.with_columns(
+            (pl.col("amount_cents") - pl.col("reduced_cents").fill_null(0)).alias("balance_cents"),
+            (pl.col("month_end") - reference).dt.total_days().alias("days"),
+        )
+        .filter(pl.col("balance_cents") > 0)
+        .with_columns(buckets.label(pl.col("days")).alias("bucket"))
+        .select("invoice_id", "debtor_id", "client_id", "idx", "month_end", "balance_cents", "bucket")
+    )
+
+
+def _empty_snapshots(buckets: Buckets) -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "invoice_id": pl.Int64, "debtor_id": pl.Int64, "client_id": pl.Int64, "idx": pl.Int32,
+            "month_end": pl.Date, "balance_cents": pl.Int64, "bucket": buckets.dtype,
+        }  # fmt: skip
+    )
+
+
+def aging_trend(snaps: pl.DataFrame, buckets: Buckets) -> pl.DataFrame:
+    """Balance per month end and bucket (every bucket present at every month end)."""
+    months = snaps.select(pl.col("month_end").unique()).sort("month_end")
+    grid = months.join(pl.DataFrame({"bucket": pl.Series(buckets.labels, dtype=buckets.dtype)}), how="cross")
+    sums = snaps.group_by("month_end", "bucket").agg(pl.col("balance_cents").sum())
+    return (
+        grid.join(sums, on=["month_end", "bucket"], how="left")
+        .with_columns(pl.col("balance_cents").fill_null(0))
+        .sort("month_end", "bucket")
+    )
+
+
+def roll_flows(portfolio: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> pl.DataFrame:
+    """Where each month-end balance went by the next month end: a bucket, Paid, or Written off.
+
+    For an invoice in bucket k with balance B0 at month end m-1 and B1 at m (0 when closed),
+    B1 flows to its new bucket, written-off amounts in (m-1, m] (at most B0 - B1) to Written off,
+    and the rest of B0 - B1 to Paid. Each origin's flows add up to its B0 exactly.
+    """
+    end_series = pl.Series("month_end", ends, dtype=pl.Date)
+    write_offs = (
+        portfolio.reductions.filter((pl.col("kind") == WRITE_OFF) & (pl.col("date") <= ends[-1]))
+        .with_columns(pl.lit(end_series).search_sorted(pl.col("date"), side="left").cast(pl.Int32).alias("idx"))
+        .group_by("invoice_id", "idx")
+        .agg(pl.col("amount_cents").sum().alias("wo_cents"))
+    )
+    start = snaps.select(
+        "invoice_id", (pl.col("idx") + 1).alias("idx"), pl.col("balance_cents").alias("b0"), pl.col("bucket").alias("origin")
+    ).filter(pl.col("idx") < len(ends))
+    moved = (
+        start.join(snaps.select("invoice_id", "idx", pl.col("balance_cents").alias("b1"), "bucket"),
+                   on=["invoice_id", "idx"], how="left")  # fmt: skip
+        .join(write_offs, on=["invoice_id", "idx"], how="left")
+        .with_columns(pl.col("b1", "wo_cents").fill_null(0))
+        .with_columns(pl.min_horizontal("wo_cents", (pl.col("b0") - pl.col("b1")).clip(lower_bound=0)).alias("wo"))
+        .with_columns((pl.col("b0") - pl.col("b1") - pl.col("wo")).clip(lower_bound=0).alias("paid"))
+    )
+    origin_type = snaps.schema["bucket"]
+    destinations = pl.Enum([*origin_type.categories, PAID, WRITTEN_OFF])  # type: ignore[union-attr]
+    to_bucket = moved.filter(pl.col("b1") > 0).select(
+        "invoice_id", "idx", "origin", pl.col("bucket").cast(pl.String).alias("destination"), pl.col("b1").alias("cents")
+    )
+    to_paid = moved.select("invoice_id", "idx", "origin", pl.lit(PAID).alias("destination"), pl.col("paid").alias("cents"))
+    to_wo = moved.select(
+        "invoice_id", "idx", "origin", pl.lit(WRITTEN_OFF).alias("destination"), pl.col("wo").alias("cents")
+    )
+    return (
+        pl.concat([to_bucket, to_paid, to_wo])
+        .filter(pl.col("cents") > 0)
+        .with_columns(pl.col("destination").cast(destinations), pl.lit(end_series).gather(pl.col("idx")).alias("month_end"))
+    )
+
+
+def roll_matrix(flows: pl.DataFrame, months: int = 1) -> pl.DataFrame:
+    """Flow rates origin -> destination: the latest month, or the mean of the last ``months``.
+
+    A month's rate is its flow over the origin's starting balance; the average is the plain mean
+    of monthly rates over months in which the origin had a balance (see docs/metrics.md).
+    """
+    if flows.is_empty():
+        return pl.DataFrame(schema={"origin": flows.schema["origin"], "destination": flows.schema["destination"],
+                                    "rate": pl.Float64})  # fmt: skip
+    last_months = flows.select(pl.col("month_end").unique().sort().tail(months))["month_end"]
+    recent = flows.filter(pl.col("month_end").is_in(last_months.implode()))
+    per_month = recent.group_by("month_end", "origin", "destination").agg(pl.col("cents").sum())
+    base = per_month.group_by("month_end", "origin").agg(pl.col("cents").sum().alias("b0"))
+    destinations = pl.DataFrame({"destination": pl.Series(flows.schema["destination"].categories,  # type: ignore[union-attr]
+                                                          dtype=flows.schema["destination"])})  # fmt: skip
+    return (
+        base.join(destinations, how="cross")
+        .join(per_month, on=["month_end", "origin", "destination"], how="left")
+        .with_columns((pl.col("cents").fill_null(0) / pl.col("b0")).alias("rate"))
+        .group_by("origin", "destination")
+        .agg(pl.col("rate").mean())
+        .sort("origin", "destination")
+    )
+
+
+def as_numpy_matrix(matrix: pl.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
+    """Origins, destinations and a dense rate array, for a heat map."""
+    origins = [str(o) for o in matrix.schema["origin"].categories if o in set(matrix["origin"].cast(pl.String))]  # type: ignore[union-attr]
+    destinations = [str(d) for d in matrix.schema["destination"].categories]  # type: ignore[union-attr]
+    grid = np.full((len(origins), len(destinations)), np.nan)
+    for origin, destination, rate in matrix.iter_rows():
+        grid[origins.index(str(origin)), destinations.index(str(destination))] = rate
+    return origins, destinations, grid
