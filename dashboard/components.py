@@ -1,0 +1,105 @@
+"""Reusable page parts: KPI rows, money tables with downloads, empty states."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from dashboard.formatting import cents_to_units, money_format
+from dashboard.i18n import t
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: str
+    help: str
+    delta: str | None = None
+    delta_color: str = "off"
+
+
+def kpi_row(kpis: list[Kpi]) -> None:
+    with st.container(horizontal=True):
+        for kpi in kpis:
+            st.metric(kpi.label, kpi.value, kpi.delta, delta_color=kpi.delta_color, help=kpi.help, border=True,
+                      delta_arrow="auto" if kpi.delta_color != "off" else "off")
+
+
+# Column id -> i18n key of its header. Money columns end in _cents (integer cents in data_access).
+COLUMN_KEYS = {
+    "bucket": "col.bucket", "invoices": "col.invoices", "share": "col.share", "total": "col.total",
+    "overdue_share": "col.overdue_share", "debtor": "col.debtor", "region": "col.region", "industry": "col.industry",
+    "grade": "col.grade", "collector": "col.collector", "client": "col.client", "max_dpd": "col.max_dpd",
+    "weighted_dpd": "col.weighted_dpd", "invoice_number": "col.invoice_number", "issue_date": "col.issue_date",
+    "due_date": "col.due_date", "dpd": "col.dpd", "amount_cents": "col.amount", "outstanding_cents": "col.outstanding",
+    "overdue_cents": "col.overdue", "paid_cents": "col.paid", "credited_cents": "col.credited",
+    "written_off_cents": "col.written_off", "month_end": "col.month_end",
+}  # fmt: skip
+
+
+def money_columns(frame: pl.DataFrame, extra: tuple[str, ...] = ()) -> list[str]:
+    return [c for c in frame.columns if c.endswith("_cents") or c in extra]
+
+
+def column_config(frame: pl.DataFrame, labels: dict[str, str], money: list[str], currency: str,
+                  percent: tuple[str, ...] = ()) -> dict:  # fmt: skip
+    """Column headers from i18n labels; money as currency with separators; shares as percent."""
+    config: dict = {}
+    for name in frame.columns:
+        label = labels.get(name) or (t(COLUMN_KEYS[name]) if name in COLUMN_KEYS else name)
+        if name in money:
+            config[name] = st.column_config.NumberColumn(label, format=money_format(currency))
+        elif name in percent:
+            config[name] = st.column_config.NumberColumn(label, format="percent")
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
+
+
+def money_table(
+    frame: pl.DataFrame, *, currency: str, key: str, labels: dict[str, str] | None = None,
+    money: tuple[str, ...] = (), percent: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
+    selectable: bool = False, height: int | str = "auto",
+):  # fmt: skip
+    """A sortable table; ``*_cents`` and ``money`` columns show as currency. Returns the selection."""
+    labels = labels or {}
+    money = money_columns(frame, money)
+    shown = cents_to_units(frame, money)
+    config = column_config(shown, labels, money, currency, percent)
+    for name in hidden:
+        config[name] = None
+    return st.dataframe(
+        shown, column_config=config, hide_index=True, key=key, height=height,
+        on_select="rerun" if selectable else "ignore", selection_mode="single-row",
+    )  # fmt: skip
+
+
+def downloads(frame: pl.DataFrame, *, name: str, about: str, key: str, money: tuple[str, ...] = ()) -> None:
+    """CSV and Excel downloads of a table, amounts in currency units; Excel says what it shows."""
+    export = cents_to_units(frame, money_columns(frame, money)).with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
+    csv = export.write_csv().encode("utf-8-sig")  # BOM: Excel opens Chinese names correctly
+    with st.container(horizontal=True):
+        st.download_button(t("download.csv"), csv, f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:")
+        st.download_button(
+            t("download.excel"), excel_bytes(export, about), f"{name}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+            icon=":material/download:",
+        )  # fmt: skip
+
+
+def excel_bytes(frame: pl.DataFrame, about: str) -> bytes:
+    from xlsxwriter import Workbook
+
+    buffer = io.BytesIO()
+    with Workbook(buffer) as workbook:
+        frame.write_excel(workbook, worksheet="Data", autofit=True, float_precision=2)
+        sheet = workbook.add_worksheet(t("download.sheet_about"))
+        sheet.write(0, 0, about)
+    return buffer.getvalue()
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon=":material/filter_alt_off:")

@@ -1,0 +1,103 @@
+"""Streamlit-side caching around data_access: load once, reload when the data version moves.
+
+Frames are cached with ``st.cache_resource`` (shared, not copied: a warm rerun costs nothing) and
+keyed by the database's data version, which every audited write bumps. The version itself is
+re-read every ``RDASH_DATA_CHECK_SECONDS``, so changes made by other systems show up too.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from data_access import asof, snapshots
+from data_access.buckets import Buckets
+from data_access.portfolio import Portfolio, load_portfolio
+from data_access.seeding import ensure_database
+from data_access.settings import Settings, load_settings
+from data_access.store import Scope, Store
+
+
+def _secret_overrides() -> dict[str, str]:
+    try:
+        return {k: str(v) for k, v in st.secrets.items() if k.upper().startswith("RDASH_")}
+    except Exception:  # no secrets file is the common case; Streamlit's error type varies by version
+        return {}
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return load_settings(_secret_overrides())
+
+
+def current_scope() -> Scope:
+    """The reader's scope. Until sign-in exists every user sees every region, said here once."""
+    return Scope.everything()
+
+
+@st.cache_resource(show_spinner=False)
+def database_problem(url: str) -> str | None:
+    """Create and seed the embedded default on first run; check any other database."""
+    s = settings()
+    if s.is_default_sqlite:
+        with st.spinner(_seeding_message(s.demo_invoices)):
+            return ensure_database(url, invoices=s.demo_invoices, seed=s.demo_seed, currency=s.currency,
+                                   seed_if_empty=True)  # fmt: skip
+    return ensure_database(url, invoices=0, seed=0, currency=s.currency, seed_if_empty=False)
+
+
+def _seeding_message(invoices: int) -> str:
+    from dashboard.i18n import t
+
+    return t("shell.seeding", invoices=f"{invoices:,}")
+
+
+@st.cache_resource
+def store(url: str) -> Store:
+    return Store(url)
+
+
+def data_version(url: str) -> int:
+    """The database's data version, asked at most once per RDASH_DATA_CHECK_SECONDS window."""
+    window = int(time.time() // max(settings().data_check_seconds, 1))
+    return _version_probe(url, window)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _version_probe(url: str, window: int) -> int:
+    return store(url).data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def meta(url: str, version: int) -> dict[str, str]:
+    return store(url).meta()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def portfolio(url: str, version: int, regions: tuple[int, ...] | None) -> Portfolio:
+    scope = Scope(regions=None if regions is None else frozenset(regions))
+    return load_portfolio(store(url), scope)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def state_with_dimensions(
+    url: str, version: int, regions: tuple[int, ...] | None, as_of: date, basis: str, edges: tuple[int, ...]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The as-of state joined with debtor dimensions, and the dimensions: computed once per key."""
+    book = portfolio(url, version, regions)
+    dims = asof.debtor_dimensions(book, as_of)
+    state = asof.invoice_state(book, as_of, Buckets.from_edges(edges, basis), basis)
+    return asof.with_dimensions(state, book, dims), dims
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def month_end_snapshots(
+    url: str, version: int, regions: tuple[int, ...] | None, as_of: date, basis: str, edges: tuple[int, ...],
+    months: int,
+) -> tuple[list[date], pl.DataFrame]:  # fmt: skip
+    book = portfolio(url, version, regions)
+    ends = snapshots.month_ends(as_of, months)
+    return ends, snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)

@@ -1,0 +1,41 @@
+"""How numbers look to people: money with its currency symbol and separators, shares, days.
+
+Amounts arrive in integer cents from ``data_access``; only this module divides them for display.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "¥"}
+
+
+def symbol(currency: str) -> str:
+    return SYMBOLS.get(currency, f"{currency} ")
+
+
+def money(cents: int, currency: str, *, decimals: int = 0) -> str:
+    """``money(123456789, "CNY")`` -> ``"¥1,234,568"``; exact cents with ``decimals=2``."""
+    sign = "-" if cents < 0 else ""
+    if decimals == 2:
+        units, rest = divmod(abs(int(cents)), 100)
+        return f"{sign}{symbol(currency)}{units:,}.{rest:02d}"
+    return f"{sign}{symbol(currency)}{round(abs(cents) / 100):,}"
+
+
+def share(value: float, decimals: int = 1) -> str:
+    return f"{value * 100:.{decimals}f} %"
+
+
+def days(value: float) -> str:
+    return f"{value:,.1f} d"
+
+
+def money_format(currency: str) -> str:
+    """printf format for money columns in st.dataframe (values in currency units)."""
+    return f"{symbol(currency).replace('%', '%%')}%,.2f"
+
+
+def cents_to_units(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Money columns from integer cents to currency units, for tables, charts and downloads."""
+    return frame.with_columns([(pl.col(c) / 100).alias(c) for c in columns if c in frame.columns])

@@ -1,0 +1,119 @@
+"""What every page starts with: the database check, the loaded book, the sidebar filters and header.
+
+A page calls ``cockpit = open_page(t("aging.title"))`` and receives a ``Cockpit``: the book, the
+view (as-of date and filters), and accessors for the cached, filtered as-of state and month-end
+snapshots. Problems (no database, no schema, no data, nothing matching) end the page here with a
+message that says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data
+from dashboard.filters import Options, View, describe, sidebar
+from dashboard.i18n import t
+from data_access.buckets import DUE_DATE, Buckets
+from data_access.portfolio import Portfolio
+from data_access.settings import Settings
+
+
+@dataclass(frozen=True)
+class Cockpit:
+    settings: Settings
+    version: int
+    book: Portfolio
+    options: Options
+    view: View
+    description: str
+    regions: tuple[int, ...] | None  # the reader's scope, as a cache key
+
+    @property
+    def currency(self) -> str:
+        return self.book.currency
+
+    def buckets(self, basis: str = DUE_DATE) -> Buckets:
+        return Buckets.from_edges(self.settings.bucket_edges, basis)
+
+    def _key(self, basis: str) -> tuple:
+        s = self.settings
+        return (s.database_url, self.version, self.regions, self.view.as_of, basis, s.bucket_edges)
+
+    def state(self, basis: str = DUE_DATE) -> pl.DataFrame:
+        """Open invoices at the as-of date with dimensions, filtered."""
+        state, _dims = data.state_with_dimensions(*self._key(basis))
+        return self.view.filters.apply(state)
+
+    def dimensions(self) -> pl.DataFrame:
+        return data.state_with_dimensions(*self._key(DUE_DATE))[1]
+
+    def snapshots(self, months: int, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame]:
+        """Month-end snapshots up to the as-of date, filtered like the state."""
+        ends, snaps = data.month_end_snapshots(*self._key(basis), months)
+        return ends, self.view.filters.restrict(snaps, self.dimensions())
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _options(url: str, version: int, regions: tuple[int, ...] | None, edges: tuple[int, ...]) -> Options:
+    """What the filters offer: every region, client, industry, collector and grade in the book."""
+    book = data.portfolio(url, version, regions)
+    _state, dims = data.state_with_dimensions(url, version, regions, book.latest_date, DUE_DATE, edges)
+
+    def pairs(frame: pl.DataFrame, key: str, name: str) -> dict:
+        return dict(frame.select(key, name).unique().sort(name).iter_rows())
+
+    grades = [g for g in ("AAA", "AA", "A", "BBB", "BB", "B", "CCC") if g in set(dims["grade"].drop_nulls())]
+    grades += sorted(set(dims["grade"].drop_nulls()) - set(grades))
+    industries = sorted(book.debtors["industry"].unique())
+    return Options(
+        regions=pairs(book.regions, "region_id", "name"),
+        clients=pairs(book.clients, "client_id", "name"),
+        industries={i: i for i in industries},
+        collectors=pairs(book.collectors, "collector_id", "name"),
+        grades={g: g for g in grades},
+        first_date=book.first_date,  # type: ignore[arg-type]
+        last_date=book.latest_date,  # type: ignore[arg-type]
+    )
+
+
+def open_page(title: str) -> Cockpit:
+    """Check the database, load the book, draw filters and the page header; stop on a problem."""
+    settings = data.settings()
+    url = settings.database_url
+    problem = data.database_problem(url)
+    if problem:
+        st.title(title)
+        st.error(f"**{t('shell.db_problem')}**\n\n{problem}\n\n{t('shell.db_fix')}", icon=":material/database:")
+        st.stop()
+    version = data.data_version(url)
+    scope = data.current_scope()
+    regions = None if scope.regions is None else tuple(sorted(scope.regions))
+    with st.spinner(t("shell.loading")):
+        book = data.portfolio(url, version, regions)
+    if book.invoices.is_empty():
+        st.title(title)
+        st.info(t("shell.empty_book"), icon=":material/inbox:")
+        st.stop()
+    options = _options(url, version, regions, settings.bucket_edges)
+    view = sidebar(options)
+    cockpit = Cockpit(settings, version, book, options, view, describe(view, options), regions)
+    st.title(title)
+    st.caption(cockpit.description)
+    for note in view.ignored:
+        st.warning(note, icon=":material/link_off:")
+    return cockpit
+
+
+def freshness(cockpit: Cockpit) -> None:
+    """The data-freshness line at the foot of a page."""
+    meta = data.meta(cockpit.settings.database_url, cockpit.version)
+    st.caption(
+        t(
+            "shell.freshness", version=cockpit.version, source=meta.get("source", "—"),
+            latest=cockpit.options.last_date, checked=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        )  # fmt: skip
+    )

@@ -1,0 +1,80 @@
+"""The ``rdash`` command: run the app, create a demo database, migrate, benchmark.
+
+    rdash run                      start the dashboard (creates the demo database on first run)
+    rdash demo --invoices N --seed S [--end YYYY-MM-DD] [--database-url URL]
+    rdash migrate [--database-url URL]
+    rdash bench --invoices N       print the Aging page's timings side by side; writes docs/performance.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from datetime import date
+
+from data_access.settings import PROJECT_ROOT, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="rdash", description="rdash collections cockpit")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start the dashboard; the embedded demo database is created on first run")
+    run.add_argument("--port", type=int, default=8501)
+    run.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to `streamlit run`")
+
+    demo = commands.add_parser("demo", help="create a deterministic demo portfolio in an empty database")
+    demo.add_argument("--invoices", type=int, default=settings.demo_invoices)
+    demo.add_argument("--seed", type=int, default=settings.demo_seed)
+    demo.add_argument("--end", type=date.fromisoformat, default=None, help="last day of the history (default today)")
+    demo.add_argument("--database-url", default=settings.database_url)
+
+    migrate = commands.add_parser("migrate", help="create or upgrade the schema to the newest revision")
+    migrate.add_argument("--database-url", default=settings.database_url)
+
+    bench = commands.add_parser("bench", help="benchmark the Aging page's computations three ways")
+    bench.add_argument("--invoices", type=int, default=1_000_000)
+    bench.add_argument("--seed", type=int, default=settings.demo_seed)
+    bench.add_argument("--repeat", type=int, default=5)
+    bench.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "performance.md"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+                   "--server.port", str(args.port), *args.streamlit_args]  # fmt: skip
+        return subprocess.call(command, cwd=PROJECT_ROOT, env=os.environ.copy())
+    if args.command == "demo":
+        from data_access.engine import open_engine
+        from data_access.seeding import seed_demo
+
+        try:
+            counts = seed_demo(open_engine(args.database_url), invoices=args.invoices, seed=args.seed, end=args.end,
+                               currency=load_settings().currency)  # fmt: skip
+        except (RuntimeError, ValueError) as problem:
+            print(f"rdash demo: {problem}", file=sys.stderr)
+            return 2
+        print(f"Demo portfolio written in {counts.pop('seconds')} s: "
+              + ", ".join(f"{name} {rows:,}" for name, rows in counts.items()))  # fmt: skip
+        return 0
+    if args.command == "migrate":
+        from data_access.engine import head_revision, migrate, open_engine
+
+        migrate(open_engine(args.database_url))
+        print(f"Schema at revision {head_revision()}")
+        return 0
+    if args.command == "bench":
+        from data_access.bench import run_benchmark
+
+        print(run_benchmark(args.invoices, args.seed, args.repeat, args.output))
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
