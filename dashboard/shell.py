@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.filters import Options, View, describe, sidebar
 from dashboard.i18n import t
+from dashboard.navigation import PAGES
 from data_access.buckets import DUE_DATE, Buckets
 from data_access.portfolio import Portfolio
 from data_access.settings import Settings
@@ -99,6 +100,7 @@ def open_page(title: str) -> Cockpit:
         st.info(t("shell.empty_book"), icon=":material/inbox:")
         st.stop()
     options = _options(url, version, regions, settings.bucket_edges)
+    _page_links()
     view = sidebar(options)
     cockpit = Cockpit(settings, version, book, options, view, describe(view, options), regions)
     st.title(title)
@@ -106,6 +108,16 @@ def open_page(title: str) -> Cockpit:
     for note in view.ignored:
         st.warning(note, icon=":material/link_off:")
     return cockpit
+
+
+def _page_links() -> None:
+    """The page menu, titled from the i18n table. Pages run alone (tests) have no menu to link."""
+    with st.sidebar:
+        for spec in PAGES:
+            try:
+                st.page_link(spec.script, label=t(spec.title_key), icon=spec.icon)
+            except Exception:  # StreamlitPageNotFoundError outside st.navigation; its module moved between versions
+                return
 
 
 def freshness(cockpit: Cockpit) -> None:

@@ -18,10 +18,12 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     Integer,
     Numeric,
     Select,
     Table,
+    cast,
     select,
 )
 from sqlalchemy.engine import make_url
@@ -84,9 +86,14 @@ def _polars_type(column) -> pl.DataType:  # noqa: ANN001 - a SQLAlchemy Column
     return pl.String
 
 
+def _readable_columns(table: Table) -> list:
+    """Every column; NUMERIC as double precision, since drivers return NUMERIC in differing types."""
+    return [cast(c, Float).label(c.name) if isinstance(c.type, Numeric) else c for c in table.columns]
+
+
 def scoped_select(table: Table, scope: Scope) -> Select:
-    """SELECT * FROM table, restricted to the scope's regions."""
-    query = select(table)
+    """SELECT every column FROM table, restricted to the scope's regions."""
+    query = select(*_readable_columns(table))
     if scope.regions is None:
         return query
     regions = sorted(scope.regions)

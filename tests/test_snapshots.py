@@ -1,0 +1,73 @@
+"""Month-end snapshots, the aging trend and roll rates."""
+
+from datetime import date
+
+import polars as pl
+
+from data_access.asof import invoice_state
+from data_access.buckets import Buckets
+from data_access.snapshots import aging_trend, month_ends, roll_flows, roll_matrix, snapshots
+from tests.books import book
+
+BUCKETS = Buckets.from_edges((0, 30, 60, 90, 180))
+
+
+def test_month_ends_are_the_last_days_on_or_before_the_as_of_date() -> None:
+    assert month_ends(date(2026, 3, 15), 3) == [date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28)]
+    assert month_ends(date(2026, 3, 31), 2) == [date(2026, 2, 28), date(2026, 3, 31)]
+
+
+def test_snapshot_balances_follow_partial_payments_until_settled() -> None:
+    b = book([(1, "2026-01-10", "2026-02-09", 10_000)],
+             payments=[(1, "2026-02-20", 4_000), (1, "2026-04-05", 6_000)])  # fmt: skip
+    ends = month_ends(date(2026, 4, 30), 4)  # Jan..Apr
+    snaps = snapshots(b, ends, BUCKETS)
+    assert snaps.select("month_end", "balance_cents", pl.col("bucket").cast(pl.String)).rows() == [
+        (date(2026, 1, 31), 10_000, "Current"),
+        (date(2026, 2, 28), 6_000, "1-30"),
+        (date(2026, 3, 31), 6_000, "31-60"),
+    ]
+
+
+def test_each_month_end_of_the_trend_equals_the_as_of_state_at_that_date() -> None:
+    b = book(
+        [(1, "2025-11-03", "2025-12-03", 50_000), (2, "2025-12-15", "2026-01-14", 30_000),
+         (3, "2026-01-20", "2026-02-19", 20_000)],
+        payments=[(1, "2026-01-05", 50_000), (2, "2026-01-31", 10_000)],
+        write_offs=[(2, "2026-03-15", 20_000)], credits=[(3, "2026-02-01", 500)],
+    )  # fmt: skip
+    ends = month_ends(date(2026, 3, 31), 5)
+    trend = aging_trend(snapshots(b, ends, BUCKETS), BUCKETS)
+    for end in ends:
+        expected = invoice_state(b, end, BUCKETS)["outstanding_cents"].sum()
+        assert trend.filter(pl.col("month_end") == end)["balance_cents"].sum() == expected
+
+
+def test_roll_rates_split_a_balance_into_bucket_paid_and_written_off() -> None:
+    # At 31 Jan: invoice 1 (100.00) and 2 (300.00) are 1-30 days past due.
+    # By 28 Feb: 1 is paid in full, 2 rolls to 31-60 after a 100.00 write-off.
+    b = book(
+        [(1, "2025-12-01", "2026-01-10", 10_000), (2, "2025-12-01", "2026-01-10", 30_000)],
+        payments=[(1, "2026-02-10", 10_000)],
+        write_offs=[(2, "2026-02-15", 10_000)],
+    )
+    ends = month_ends(date(2026, 2, 28), 2)
+    flows = roll_flows(b, snapshots(b, ends, BUCKETS), ends)
+    matrix = roll_matrix(flows, 1).filter(pl.col("rate") > 0)
+    assert matrix.select(pl.col("origin").cast(pl.String), pl.col("destination").cast(pl.String), "rate").rows() == [
+        ("1-30", "31-60", 0.5),
+        ("1-30", "Paid", 0.25),
+        ("1-30", "Written off", 0.25),
+    ]
+
+
+def test_the_twelve_month_average_is_the_mean_of_monthly_rates() -> None:
+    # Current balance: in Jan half of 200.00 is paid, in Feb none of 100.00 is.
+    b = book(
+        [(1, "2025-12-20", "2026-03-20", 10_000), (2, "2025-12-20", "2026-03-20", 10_000)],
+        payments=[(1, "2026-01-15", 10_000)],
+    )
+    ends = month_ends(date(2026, 2, 28), 3)
+    flows = roll_flows(b, snapshots(b, ends, BUCKETS), ends)
+    average = roll_matrix(flows, 12).filter(pl.col("rate") > 0)
+    assert average.select(pl.col("destination").cast(pl.String), "rate").rows() == [("Current", 0.75), ("Paid", 0.25)]
