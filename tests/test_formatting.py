@@ -1,0 +1,29 @@
+"""Money is shown with its currency symbol and thousands separators, exact to the cent."""
+
+import polars as pl
+
+from dashboard.formatting import cents_to_units, money, money_format, share
+
+
+def test_money_rounds_to_whole_units_with_separators() -> None:
+    assert money(123_456_789, "CNY") == "¥1,234,568"
+
+
+def test_money_with_cents_is_exact() -> None:
+    assert money(123_456_789, "CNY", decimals=2) == "¥1,234,567.89"
+    assert money(1, "USD", decimals=2) == "$0.01"
+    assert money(-250, "EUR", decimals=2) == "-€2.50"
+
+
+def test_unknown_currencies_show_their_code() -> None:
+    assert money(100_000, "CHF") == "CHF 1,000"
+
+
+def test_table_format_and_shares() -> None:
+    assert money_format("CNY") == "¥%,.2f"
+    assert share(0.2234) == "22.3 %"
+
+
+def test_cents_become_currency_units_for_display() -> None:
+    frame = cents_to_units(pl.DataFrame({"amount_cents": [9_999], "n": [1]}), ["amount_cents"])
+    assert frame.rows() == [(99.99, 1)]
