@@ -94,10 +94,13 @@ def state_with_dimensions(
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def month_end_snapshots(
+def month_end_history(
     url: str, version: int, regions: tuple[int, ...] | None, as_of: date, basis: str, edges: tuple[int, ...],
     months: int,
-) -> tuple[list[date], pl.DataFrame]:  # fmt: skip
+) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
+    """Month ends, the snapshots at them and the roll flows between them, unfiltered."""
     book = portfolio(url, version, regions)
     ends = snapshots.month_ends(as_of, months)
-    return ends, snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
+    snaps = snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
+    flows = snapshots.roll_flows(book, snaps, ends) if not snaps.is_empty() else snaps.clear()
+    return ends, snaps, flows

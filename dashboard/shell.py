@@ -52,11 +52,11 @@ class Cockpit:
     def dimensions(self) -> pl.DataFrame:
         return data.state_with_dimensions(*self._key(DUE_DATE))[1]
 
-    def snapshots(self, months: int, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame]:
-        """Month-end snapshots up to the as-of date, filtered like the state."""
-        ends, snaps = data.month_end_snapshots(*self._key(basis), months)
-        return ends, self.view.filters.restrict(snaps, self.dimensions())
-
+    def history(self, months: int, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:
+        """Month ends up to the as-of date, snapshots and roll flows, filtered like the state."""
+        ends, snaps, flows = data.month_end_history(*self._key(basis), months)
+        dims = self.dimensions()
+        return ends, self.view.filters.restrict(snaps, dims), self.view.filters.restrict(flows, dims)
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _options(url: str, version: int, regions: tuple[int, ...] | None, edges: tuple[int, ...]) -> Options:

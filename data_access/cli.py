@@ -46,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
+        settings = load_settings()
+        if settings.is_default_sqlite:  # first run: create and seed the embedded demo database now
+            from data_access.seeding import ensure_database
+
+            print(f"Preparing {settings.database_url} (the demo portfolio is written on first run)…", flush=True)
+            problem = ensure_database(settings.database_url, invoices=settings.demo_invoices, seed=settings.demo_seed,
+                                      currency=settings.currency, seed_if_empty=True)  # fmt: skip
+            if problem:
+                print(f"rdash run: {problem}", file=sys.stderr)
+                return 2
         command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
                    "--server.port", str(args.port), *args.streamlit_args]  # fmt: skip
         return subprocess.call(command, cwd=PROJECT_ROOT, env=os.environ.copy())

@@ -118,7 +118,7 @@ else:
 
 # Trend and roll rates, from month-end snapshots
 st.subheader(t("aging.trend"))
-ends, snaps = cockpit.snapshots(TREND_MONTHS + 1, basis)
+_ends, snaps, flows = cockpit.history(TREND_MONTHS + 1, basis)
 trend = snapshots.aging_trend(snaps.filter(pl.col("idx") >= 1), buckets)
 if trend.is_empty():
     empty_state(t("aging.trend_empty"))
@@ -137,7 +137,6 @@ def destination_name(destination: str) -> str:
     return label("flow", destination) if is_flow else label("bucket", destination)
 
 
-flows = snapshots.roll_flows(cockpit.book, snaps, ends) if not snaps.is_empty() else snaps.clear()
 if flows.is_empty():
     empty_state(t("aging.roll_empty"))
 else:
