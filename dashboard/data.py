@@ -38,21 +38,17 @@ def current_scope() -> Scope:
     return Scope.everything()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_data(show_spinner=False, ttl=30)
 def database_problem(url: str) -> str | None:
-    """Create and seed the embedded default on first run; check any other database."""
+    """Create and seed the embedded default on first run; check any other database.
+
+    Re-checked every 30 s, so a database that was migrated or came back is picked up without a restart.
+    """
     s = settings()
     if s.is_default_sqlite:
-        with st.spinner(_seeding_message(s.demo_invoices)):
-            return ensure_database(url, invoices=s.demo_invoices, seed=s.demo_seed, currency=s.currency,
-                                   seed_if_empty=True)  # fmt: skip
+        return ensure_database(url, invoices=s.demo_invoices, seed=s.demo_seed, currency=s.currency,
+                               seed_if_empty=True)  # fmt: skip
     return ensure_database(url, invoices=0, seed=0, currency=s.currency, seed_if_empty=False)
-
-
-def _seeding_message(invoices: int) -> str:
-    from dashboard.i18n import t
-
-    return t("shell.seeding", invoices=f"{invoices:,}")
 
 
 @st.cache_resource

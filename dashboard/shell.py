@@ -85,12 +85,18 @@ def open_page(title: str) -> Cockpit:
     """Check the database, load the book, draw filters and the page header; stop on a problem."""
     settings = data.settings()
     url = settings.database_url
-    problem = data.database_problem(url)
+    first_run = t("shell.seeding", invoices=f"{settings.demo_invoices:,}")
+    with st.spinner(first_run if settings.is_default_sqlite else t("shell.loading")):
+        problem = data.database_problem(url)
+    if not problem:
+        try:
+            version = data.data_version(url)
+        except Exception as exc:  # the database went away after the check; the driver's type varies
+            problem = f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
     if problem:
         st.title(title)
         st.error(f"**{t('shell.db_problem')}**\n\n{problem}\n\n{t('shell.db_fix')}", icon=":material/database:")
         st.stop()
-    version = data.data_version(url)
     scope = data.current_scope()
     regions = None if scope.regions is None else tuple(sorted(scope.regions))
     with st.spinner(t("shell.loading")):
