@@ -133,18 +133,15 @@ def run_benchmark(n_invoices: int, seed: int, repeat: int, output: str | None) -
         store = Store(url)
         buckets = Buckets.from_edges(EDGES)
 
-        cold = time.perf_counter()
+        cold = time.perf_counter()  # what the first visit computes before the page can draw
         book = load_portfolio(store, Scope.everything())
-        load_seconds = time.perf_counter() - cold
         as_of = book.latest_date
-        state_seconds = _median_seconds(lambda: asof.invoice_state(book, as_of, buckets), repeat)
         dims = asof.debtor_dimensions(book, as_of)
         state = asof.with_dimensions(asof.invoice_state(book, as_of, buckets), book, dims)
-        cold_total = load_seconds + state_seconds
-
         ends_25 = snapshots.month_ends(as_of, TREND_MONTHS + 1)
         cached_snaps = snapshots.snapshots(book, ends_25, buckets)
         cached_flows = snapshots.roll_flows(book, cached_snaps, ends_25)
+        cold_total = time.perf_counter() - cold
 
         def interaction() -> object:  # a changed filter: the Aging page's figures from its cached state
             chosen = Filters(region_ids=(1, 2))
@@ -176,7 +173,7 @@ def run_benchmark(n_invoices: int, seed: int, repeat: int, output: str | None) -
         duck_trend = _median_seconds(lambda: con.sql(_DUCKDB_TREND, params={"ends": ends}).to_arrow_table(), max(1, min(repeat, 3)))
 
         rows = [
-            ("Cold load: read tables (ADBC) + as-of state", "ours", cold_total),
+            ("Cold load: read tables (ADBC), as-of state, 25 month-end snapshots and roll flows", "ours", cold_total),
             ("Warm interaction: filter change → the whole Aging page (KPIs, buckets, aging by, debtors, trend, "
              "roll rates) from the cached state", "ours", ours_page),
             ("Warm interaction: filter change → KPIs, buckets, aging by region", "ours", ours_warm),

@@ -33,15 +33,18 @@ def require_service(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def demo_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A small demo portfolio in a temporary SQLite file, shared by the read-only tests."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    url = f"sqlite:///{path}"
+def seed_test_demo(url: str) -> str:
+    """The tests' demo portfolio (small, fixed seed and end date) written into an empty database."""
     engine = open_engine(url)
     seed_demo(engine, invoices=DEMO_INVOICES, seed=DEMO_SEED, end=DEMO_END)
     engine.dispose()
-    yield url
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small demo portfolio in a temporary SQLite file, shared by the read-only tests."""
+    return seed_test_demo(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
 
 
 @pytest.fixture

@@ -9,20 +9,16 @@ from data_access.asof import debtor_dimensions, invoice_state, with_dimensions
 from data_access.buckets import Buckets
 from data_access.engine import open_engine, schema_problem
 from data_access.portfolio import load_portfolio
-from data_access.seeding import seed_demo
 from data_access.snapshots import aging_trend, month_ends, snapshots
 from data_access.store import Scope, Store
-from tests.conftest import DEMO_END, DEMO_INVOICES, DEMO_SEED
+from tests.conftest import DEMO_END, seed_test_demo
 
 BUCKETS = Buckets.from_edges((0, 30, 60, 90, 180))
 
 
 @pytest.fixture(scope="module")
 def postgres_demo(postgres_database: str) -> str:
-    engine = open_engine(postgres_database)
-    seed_demo(engine, invoices=DEMO_INVOICES, seed=DEMO_SEED, end=DEMO_END)
-    engine.dispose()
-    return postgres_database
+    return seed_test_demo(postgres_database)
 
 
 def test_postgres_is_migrated_to_the_newest_revision(postgres_demo: str) -> None:
