@@ -22,7 +22,7 @@ pio.templates["rdash"] = go.layout.Template(
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         margin=dict(l=10, r=10, t=30, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
         xaxis=dict(gridcolor="#e5e9f0", zeroline=False),
         yaxis=dict(gridcolor="#e5e9f0", zeroline=False),
         hoverlabel=dict(font=dict(family=FONT)),

@@ -52,6 +52,8 @@ def column_config(frame: pl.DataFrame, labels: dict[str, str], money: list[str],
         label = labels.get(name) or (t(COLUMN_KEYS[name]) if name in COLUMN_KEYS else name)
         if name in money:
             config[name] = st.column_config.NumberColumn(label, format=money_format(currency))
+        elif frame.schema[name] == pl.Date:
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         elif name in percent:
             config[name] = st.column_config.NumberColumn(label, format="percent")
         else:

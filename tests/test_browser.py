@@ -65,18 +65,22 @@ def browser(chromium_path):
         chromium.close()
 
 
-def open_page(browser, url: str, shot: str):
-    page = browser.new_page(viewport={"width": 1440, "height": 3200})
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
-    page.wait_for_selector("h1", timeout=60_000)
-    # Settled: the script has finished and no element is still a loading skeleton.
+def settle(page) -> None:
+    """Wait until the script has finished and no element is still a loading skeleton."""
+    page.wait_for_timeout(500)
     page.wait_for_function(
         """() => document.querySelector('[data-test-script-state="notRunning"]')
                  && !document.querySelector('[data-testid="stSkeleton"]')""",
         timeout=90_000,
     )
     page.wait_for_timeout(1000)
+
+
+def open_page(browser, url: str, shot: str):
+    page = browser.new_page(viewport={"width": 1440, "height": 3600})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / shot), full_page=True)
     return page
@@ -95,4 +99,17 @@ def test_a_filtered_link_reproduces_the_view(server, browser) -> None:
     page = open_page(browser, f"{server}/aging?region=2&grade=BB&dim=industry", "aging_filtered.png")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Region South China · Rating grade BB · as of 2026-10-31", exact=True).count() == 1
+    page.close()
+
+
+def test_a_debtor_drills_down_to_its_open_invoices(server, browser) -> None:
+    page = open_page(browser, f"{server}/aging", "aging.png")
+    debtor_table = page.locator('[data-testid="stDataFrame"]').nth(2)
+    box = debtor_table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 52)  # the selection box of the first (largest) debtor
+    settle(page)
+    page.screenshot(path=str(SHOTS / "aging_drill_down.png"), full_page=True)
+    assert page.get_by_text("Open invoices of Debtor").count() == 1
+    assert page.locator('[data-testid="stDataFrame"]').count() == 4
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
