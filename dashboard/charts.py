@@ -98,3 +98,53 @@ def rate_heatmap(origins: list[str], destinations: list[str], rates: list[list[f
         height=60 + 44 * len(origins),
     )  # fmt: skip
     return figure
+
+
+def rate_with_target(months: list, rates: list[float | None], bars: list[float], target: float, *, rate_name: str,
+                     bar_name: str, target_name: str, currency: str) -> go.Figure:  # fmt: skip
+    """A rate line against its target line, over monthly amounts as bars on a second axis."""
+    figure = go.Figure()
+    figure.add_bar(x=months, y=bars, name=bar_name, marker_color="#c9d3df", yaxis="y2",
+                   hovertemplate=f"%{{x|%Y-%m}}<br>{symbol(currency)}%{{y:,.0f}}<extra></extra>")  # fmt: skip
+    figure.add_scatter(x=months, y=rates, name=rate_name, mode="lines+markers", line=dict(color="#c44e52", width=3),
+                       hovertemplate="%{x|%Y-%m}<br>%{y:.2%}<extra></extra>")  # fmt: skip
+    figure.add_scatter(x=months, y=[target] * len(months), name=target_name, mode="lines",
+                       line=dict(color="#1f2933", dash="dash", width=1.5), hoverinfo="skip")  # fmt: skip
+    figure.update_layout(
+        yaxis=dict(tickformat=".1%", title=None, rangemode="tozero"),
+        yaxis2=dict(overlaying="y", side="right", showgrid=False, tickprefix=symbol(currency), tickformat="~s",
+                    rangemode="tozero"),
+        height=360, hovermode="x unified",
+    )  # fmt: skip
+    return figure
+
+
+def lines(months: list, series: dict[str, list[float | None]], *, suffix: str = "", percent: bool = False,
+          height: int = 300) -> go.Figure:  # fmt: skip
+    """A few named monthly series as lines."""
+    figure = go.Figure(
+        [go.Scatter(x=months, y=values, name=name, mode="lines+markers",
+                    hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:,.1f}}{suffix}<extra></extra>")
+         for name, values in series.items()]  # fmt: skip
+    )
+    figure.update_layout(yaxis=dict(title=None, ticksuffix=suffix, tickformat=".0%" if percent else None),
+                         height=height, hovermode="x unified")  # fmt: skip
+    return figure
+
+
+def monthly_bars(months: list, series: dict[str, list[float]], currency: str, *, stacked: bool = False) -> go.Figure:
+    figure = go.Figure(
+        [go.Bar(x=months, y=values, name=name, hovertemplate=f"%{{x|%Y-%m}}<br>{name}: {symbol(currency)}%{{y:,.0f}}<extra></extra>")
+         for name, values in series.items()]  # fmt: skip
+    )
+    figure.update_layout(barmode="stack" if stacked else "group", yaxis=_money_axis(currency), height=320)
+    return figure
+
+
+def share_bars(categories: list[str], shares: list[float], name: str) -> go.Figure:
+    """Horizontal bars of shares (0..1), largest on top."""
+    figure = go.Figure(go.Bar(y=categories, x=shares, orientation="h", name=name, marker_color="#3b6ea8",
+                              hovertemplate="%{y}: %{x:.1%}<extra></extra>"))  # fmt: skip
+    figure.update_layout(xaxis=dict(tickformat=".0%", title=None), yaxis=dict(autorange="reversed", title=None),
+                         height=max(260, 26 * len(categories) + 80), showlegend=False)  # fmt: skip
+    return figure

@@ -36,7 +36,18 @@ COLUMN_KEYS = {
     "weighted_dpd": "col.weighted_dpd", "invoice_number": "col.invoice_number", "issue_date": "col.issue_date",
     "due_date": "col.due_date", "dpd": "col.dpd", "amount_cents": "col.amount", "outstanding_cents": "col.outstanding",
     "overdue_cents": "col.overdue", "paid_cents": "col.paid", "credited_cents": "col.credited",
-    "written_off_cents": "col.written_off", "month_end": "col.month_end",
+    "written_off_cents": "col.written_off", "month_end": "col.month_end", "tier": "col.tier",
+    "receivables": "col.receivables", "entry_cents": "col.entry", "collected_cents": "col.collected",
+    "rate": "col.rate", "target": "col.target", "met": "col.met", "stay_rate": "col.stay_rate",
+    "roll_rate": "col.roll_rate", "chain_to_write_off": "col.chain_to_write_off", "recovery_rate": "col.recovery_rate",
+    "scalar": "col.scalar", "loss_rate": "col.loss_rate", "ecl_cents": "col.ecl", "stage": "col.stage",
+    "cases": "col.cases", "claimed_cents": "col.claimed", "recovered_cents": "col.recovered",
+    "recovered_share": "col.recovered_share", "median_age_days": "col.median_age_days",
+    "last_payment": "col.last_payment", "events": "col.events", "latest_event": "col.latest_event",
+    "latest_event_date": "col.latest_event_date", "sales_cents": "col.sales", "credits_cents": "col.credits",
+    "dilution": "col.dilution", "share_of_client": "col.share_of_client", "credit_limit_cents": "col.credit_limit",
+    "utilisation": "col.utilisation", "over_flag": "col.over_flag", "age_days": "col.age_days",
+    "recourse": "col.recourse",
 }  # fmt: skip
 
 
@@ -105,3 +116,20 @@ def excel_bytes(frame: pl.DataFrame, about: str) -> bytes:
 
 def empty_state(message: str) -> None:
     st.info(message, icon=":material/filter_alt_off:")
+
+
+def link_to(url_path: str, label: str, params: dict[str, str] | None = None, icon: str | None = None) -> None:
+    """A link to another page with its filters in the URL.
+
+    ``st.page_link`` needs the page registered by ``st.navigation``; a page script run on its own
+    (AppTest) has none, and gets the same link as plain Markdown.
+    """
+    from urllib.parse import urlencode
+
+    from dashboard.navigation import script_of
+
+    try:
+        st.page_link(script_of(url_path), label=label, icon=icon, query_params=params or None)
+    except Exception:  # StreamlitPageNotFoundError; its module path differs between Streamlit versions
+        query = f"?{urlencode(params)}" if params else ""
+        st.markdown(f"[{label}](/{url_path}{query})")

@@ -100,3 +100,21 @@ def month_end_history(
     snaps = snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
     flows = snapshots.roll_flows(book, snaps, ends) if not snaps.is_empty() else snaps.clear()
     return ends, snaps, flows
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def table(url: str, version: int, regions: tuple[int, ...] | None, name: str) -> pl.DataFrame:
+    """A table outside the core book (promises, recoveries, legal cases, credit events), read once."""
+    scope = Scope(regions=None if regions is None else frozenset(regions))
+    return store(url).read(name, scope)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def filtered_book(url: str, version: int, regions: tuple[int, ...] | None, as_of: date, edges: tuple[int, ...],
+                  filters_key: tuple) -> Portfolio:  # fmt: skip
+    """The book restricted to the filtered invoices, for monthly figures (filters resolved at as_of)."""
+    from data_access.filters import Filters
+
+    book = portfolio(url, version, regions)
+    _state, dims = state_with_dimensions(url, version, regions, as_of, "due", edges)
+    return Filters(**dict(filters_key)).restrict_book(book, dims)

@@ -107,7 +107,10 @@ def describe(view: View, options: Options) -> str:
 def sidebar(options: Options) -> View:
     """Draw the filter widgets, seeded from the URL on first run; keep the URL in step."""
     from_url = parse_url(dict(st.query_params), options)
-    if f"{_KEY}as_of" not in st.session_state:
+    url_filters = {k: v for k, v in st.query_params.to_dict().items() if k in _url_params()}
+    # First run, or a link that carries its own filters (e.g. from the Overview): the URL wins.
+    followed_link = bool(url_filters) and url_filters != st.session_state.get(f"{_KEY}synced")
+    if f"{_KEY}as_of" not in st.session_state or followed_link:
         st.session_state[f"{_KEY}as_of"] = from_url.as_of
         for name, *_ in _FIELDS:
             st.session_state[f"{_KEY}{name}"] = list(getattr(from_url.filters, name))
@@ -139,9 +142,14 @@ def _reset(options: Options) -> None:
     st.session_state[f"{_KEY}ignored"] = ()
 
 
+def _url_params() -> set[str]:
+    return {"as_of", *(param for _, param, *_ in _FIELDS)}
+
+
 def _sync_url(filter_params: dict[str, str]) -> None:
     """Rewrite the filter parameters of the URL, leaving page parameters (e.g. ``dim``) alone."""
-    ours = {"as_of", *(param for _, param, *_ in _FIELDS)}
+    st.session_state[f"{_KEY}synced"] = filter_params
+    ours = _url_params()
     current = {k: v for k, v in st.query_params.to_dict().items() if k in ours}
     if current != filter_params:
         for key in ours - set(filter_params):

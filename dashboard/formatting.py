@@ -39,3 +39,20 @@ def money_format(currency: str) -> str:
 def cents_to_units(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Money columns from integer cents to currency units, for tables, charts and downloads."""
     return frame.with_columns([(pl.col(c) / 100).alias(c) for c in columns if c in frame.columns])
+
+
+def signed_points(delta: float) -> str:
+    """A change of a share in percentage points: ``+1.2 pt``."""
+    return f"{delta * 100:+.1f} pt"
+
+
+def signed_days(delta: float) -> str:
+    return f"{delta:+.1f} d"
+
+
+def signed_money(delta_cents: int, currency: str) -> str:
+    return ("+" if delta_cents >= 0 else "-") + money(abs(delta_cents), currency)
+
+
+def period_label(start, end) -> str:  # noqa: ANN001 - dates
+    return f"{start.isoformat()} – {end.isoformat()}"

@@ -14,4 +14,14 @@ class PageSpec:
     url_path: str
 
 
-PAGES = (PageSpec("pages/aging.py", "nav.aging", ":material/hourglass_bottom:", "aging"),)
+PAGES = (
+    PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    PageSpec("pages/aging.py", "nav.aging", ":material/hourglass_bottom:", "aging"),
+    PageSpec("pages/bad_debt.py", "nav.bad_debt", ":material/trending_down:", "bad-debt"),
+    PageSpec("pages/factoring.py", "nav.factoring", ":material/account_tree:", "factoring"),
+)
+
+
+def script_of(url_path: str) -> str:
+    """The page script for a URL path (links between pages name the path)."""
+    return next(p.script for p in PAGES if p.url_path == url_path)

@@ -15,12 +15,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
+from dashboard.components import link_to
 from dashboard.filters import Options, View, describe, sidebar
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
 from data_access.buckets import DUE_DATE, Buckets
 from data_access.portfolio import Portfolio
 from data_access.settings import Settings
+
+
+# Month ends kept for trends: 24 shown, 12 more so the first shown month has a trailing year behind it.
+HISTORY_MONTHS = 37
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,37 @@ class Cockpit:
     def dimensions(self) -> pl.DataFrame:
         return data.state_with_dimensions(*self._key(DUE_DATE))[1]
 
-    def history(self, months: int, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:
-        """Month ends up to the as-of date, snapshots and roll flows, filtered like the state."""
-        ends, snaps, flows = data.month_end_history(*self._key(basis), months)
+    def link_params(self, filters: dict[str, str]) -> dict[str, str]:
+        """URL parameters for a link to another page: these filters, at this page's as-of date."""
+        keep_date = self.view.as_of != self.options.last_date
+        return {**({"as_of": self.view.as_of.isoformat()} if keep_date else {}), **filters}
+
+    def state_at(self, as_of: date) -> pl.DataFrame:
+        """The filtered state at another date (for comparisons), by due date."""
+        s = self.settings
+        state, _dims = data.state_with_dimensions(s.database_url, self.version, self.regions, as_of, DUE_DATE,
+                                                  s.bucket_edges)  # fmt: skip
+        return self.view.filters.apply(state)
+
+    def filtered_book(self) -> Portfolio:
+        """The book restricted to the filtered invoices (all dates), for monthly figures."""
+        s = self.settings
+        return data.filtered_book(s.database_url, self.version, self.regions, self.view.as_of, s.bucket_edges,
+                                  self.view.filters.key())  # fmt: skip
+
+    def table(self, name: str) -> pl.DataFrame:
+        """Another table (promises, recoveries, legal cases, credit events), filtered like the book."""
+        frame = data.table(self.settings.database_url, self.version, self.regions, name)
+        if not self.view.filters.active:
+            return frame
+        invoices = self.filtered_book().invoices
+        if "invoice_id" in frame.columns:
+            return frame.join(invoices.select("invoice_id"), on="invoice_id", how="semi")
+        return frame.join(invoices.select("debtor_id").unique(), on="debtor_id", how="semi")
+
+    def history(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:
+        """The last HISTORY_MONTHS month ends up to the as-of date, snapshots and roll flows, filtered."""
+        ends, snaps, flows = data.month_end_history(*self._key(basis), HISTORY_MONTHS)
         dims = self.dimensions()
         return ends, self.view.filters.restrict(snaps, dims), self.view.filters.restrict(flows, dims)
 
@@ -117,13 +150,10 @@ def open_page(title: str) -> Cockpit:
 
 
 def _page_links() -> None:
-    """The page menu, titled from the i18n table. Pages run alone (tests) have no menu to link."""
+    """The page menu, titled from the i18n table."""
     with st.sidebar:
         for spec in PAGES:
-            try:
-                st.page_link(spec.script, label=t(spec.title_key), icon=spec.icon)
-            except Exception:  # StreamlitPageNotFoundError outside st.navigation; its module moved between versions
-                return
+            link_to(spec.url_path, t(spec.title_key), icon=spec.icon)
 
 
 def freshness(cockpit: Cockpit) -> None:

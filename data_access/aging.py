@@ -130,3 +130,17 @@ def invoices_of(state: pl.DataFrame, debtor_id: int) -> pl.DataFrame:
         )  # fmt: skip
         .sort("due_date")
     )
+
+
+def severe_share_by(state: pl.DataFrame, dimension: str) -> pl.DataFrame:
+    """Per dimension value: outstanding and the share more than 90 days past due."""
+    key, label = DIMENSIONS[dimension]
+    keys = [key] if key == label else [key, label]
+    return (
+        state.filter(pl.col("outstanding_cents") > 0)
+        .group_by(keys)
+        .agg(pl.col("outstanding_cents").sum().alias("total"),
+             pl.col("outstanding_cents").filter(pl.col("dpd") > SEVERE_DPD).sum().alias("severe"))  # fmt: skip
+        .with_columns((pl.col("severe") / pl.col("total")).alias("severe_share"))
+        .sort("severe_share", descending=True)
+    )

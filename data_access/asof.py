@@ -14,7 +14,7 @@ from data_access.buckets import DUE_DATE, Buckets
 from data_access.portfolio import CREDIT, PAYMENT, WRITE_OFF, Portfolio
 
 STATE_COLUMNS = (
-    "invoice_id", "invoice_number", "client_id", "debtor_id", "issue_date", "due_date", "amount_cents",
+    "invoice_id", "invoice_number", "client_id", "debtor_id", "issue_date", "due_date", "amount_cents", "recourse",
     "paid_cents", "credited_cents", "written_off_cents", "outstanding_cents", "overpaid_cents", "dpd",
     "age_days", "bucket",
 )  # fmt: skip

@@ -7,9 +7,11 @@ state, month-end snapshots, drill-downs), always after loading: a filter never r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import polars as pl
+
+from data_access.portfolio import Portfolio
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,15 @@ class Filters:
         if self.client_ids:
             frame = frame.filter(pl.col("client_id").is_in(list(self.client_ids)))
         return frame
+
+    def restrict_book(self, book: Portfolio, dimensions: pl.DataFrame) -> Portfolio:
+        """The book with only the selected invoices and their reductions (for monthly figures)."""
+        if not self.active:
+            return book
+        invoices = self.restrict(book.invoices, dimensions)
+        reductions = book.reductions.join(invoices.select("invoice_id"), on="invoice_id", how="semi")
+        return replace(book, invoices=invoices, reductions=reductions)
+
+    def key(self) -> tuple:
+        """A hashable form, for cache keys."""
+        return tuple(sorted(self.active.items()))

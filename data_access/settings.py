@@ -51,6 +51,13 @@ SETTINGS: tuple[Setting, ...] = (
         "The 31-60 target is not given by the appraisal scheme; 80 % is our default.",
     ),
     Setting("PROMISE_GRACE_DAYS", "3", "Days after a promise date within which payment still counts."),
+    Setting("BAD_DEBT_TARGET", "0.02", "Annual (trailing 12 months) bad-debt rate target: below 2 %."),
+    Setting("PROVISION_LOOKBACK_MONTHS", "12", "Months of roll rates averaged for the provision matrix."),
+    Setting("FORWARD_SCALAR", "1.0", "Forward-looking scalar on provision loss rates (editable on the page)."),
+    Setting("WRITE_OFF_CANDIDATE_DPD", "360", "Days past due after which an open invoice is a write-off candidate."),
+    Setting("WRITE_OFF_QUIET_DAYS", "90", "A write-off candidate has had no payment for this many days."),
+    Setting("CHARGE_BACK_DAYS", "90", "Recourse window: days from invoice date after which an overdue invoice can be charged back."),
+    Setting("LIMIT_UTILISATION_FLAG", "0.90", "Debtor credit-limit utilisation above this share is flagged."),
     Setting(
         "SCORE_WEIGHTS",
         "0.5,0.3,0.2",
@@ -73,6 +80,13 @@ class Settings:
     bucket_edges: tuple[int, ...]
     recovery_targets: tuple[float, ...]
     promise_grace_days: int
+    bad_debt_target: float
+    provision_lookback_months: int
+    forward_scalar: float
+    write_off_candidate_dpd: int
+    write_off_quiet_days: int
+    charge_back_days: int
+    limit_utilisation_flag: float
     score_weights: tuple[float, ...]
     data_check_seconds: int
     demo_invoices: int
@@ -109,6 +123,13 @@ def load_settings(overrides: dict[str, str] | None = None) -> Settings:
         bucket_edges=edges,
         recovery_targets=_floats(raw["RECOVERY_TARGETS"]),
         promise_grace_days=int(raw["PROMISE_GRACE_DAYS"]),
+        bad_debt_target=float(raw["BAD_DEBT_TARGET"]),
+        provision_lookback_months=int(raw["PROVISION_LOOKBACK_MONTHS"]),
+        forward_scalar=float(raw["FORWARD_SCALAR"]),
+        write_off_candidate_dpd=int(raw["WRITE_OFF_CANDIDATE_DPD"]),
+        write_off_quiet_days=int(raw["WRITE_OFF_QUIET_DAYS"]),
+        charge_back_days=int(raw["CHARGE_BACK_DAYS"]),
+        limit_utilisation_flag=float(raw["LIMIT_UTILISATION_FLAG"]),
         score_weights=weights,
         data_check_seconds=int(raw["DATA_CHECK_SECONDS"]),
         demo_invoices=int(raw["DEMO_INVOICES"]),

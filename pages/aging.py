@@ -118,8 +118,8 @@ else:
 
 # Trend and roll rates, from month-end snapshots
 st.subheader(t("aging.trend"))
-_ends, snaps, flows = cockpit.history(TREND_MONTHS + 1, basis)
-trend = snapshots.aging_trend(snaps.filter(pl.col("idx") >= 1), buckets)
+ends, snaps, flows = cockpit.history(basis)
+trend = snapshots.aging_trend(snaps.filter(pl.col("month_end") > ends[-TREND_MONTHS - 1]), buckets)
 if trend.is_empty():
     empty_state(t("aging.trend_empty"))
 else:

@@ -13,7 +13,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 def app_on(monkeypatch):
     """An AppTest factory bound to a database URL, with Streamlit's caches emptied first."""
 
-    def make(url: str, script: str = "app.py", **params: str) -> AppTest:
+    def make(url: str, script: str = "pages/aging.py", **params: str) -> AppTest:
         monkeypatch.setenv("RDASH_DATABASE_URL", url)
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -28,7 +28,14 @@ def texts(app: AppTest) -> str:
     return "\n".join(e.value for e in [*app.caption, *app.info, *app.warning, *app.error, *app.markdown])
 
 
-def test_the_entry_script_opens_the_aging_page(app_on, demo_sqlite_url) -> None:
+def test_the_entry_script_opens_the_overview(app_on, demo_sqlite_url) -> None:
+    app = app_on(demo_sqlite_url, script="app.py")
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert "All receivables · as of 2026-10-31" in texts(app)
+
+
+def test_the_aging_page_shows_its_kpis(app_on, demo_sqlite_url) -> None:
     app = app_on(demo_sqlite_url)
     assert not app.exception
     assert app.title[0].value == "Aging"
@@ -77,20 +84,14 @@ def test_invoice_date_aging_and_other_dimensions(app_on, demo_sqlite_url) -> Non
     assert headers[:2] == ["bucket", "amount_cents"] and app.dataframe[0].value["bucket"].tolist()[0] == "0-30"
 
 
-def test_the_page_file_runs_on_its_own(app_on, demo_sqlite_url) -> None:
-    app = app_on(demo_sqlite_url, script="pages/aging.py")
-    assert not app.exception
-    assert len(app.metric) == 5
-
-
 def test_a_database_without_schema_shows_what_to_do(app_on, empty_sqlite_url, tmp_path) -> None:
-    app = app_on(f"sqlite:///{tmp_path / 'nothing.sqlite'}")
+    app = app_on(f"sqlite:///{tmp_path / 'nothing.sqlite'}", script="app.py")
     assert not app.exception
     assert "has no rdash schema" in app.error[0].value
     assert "rdash migrate" in app.error[0].value
 
 
 def test_an_unreachable_database_shows_what_to_do(app_on) -> None:
-    app = app_on("postgresql+psycopg://nobody@127.0.0.1:1/nowhere")
+    app = app_on("postgresql+psycopg://nobody@127.0.0.1:1/nowhere", script="app.py")
     assert not app.exception
     assert "Cannot connect to postgresql+psycopg://nobody@127.0.0.1:1/nowhere" in app.error[0].value

@@ -1,0 +1,136 @@
+"""Tiered recovery rate and promise-to-pay results for a period P = [start, end].
+
+The overdue pool of P: every receivable overdue at the start of P (entering on ``start`` with its
+outstanding at the end of the previous day, in the tier of its days past due on ``start``), and
+every receivable that falls overdue during P (entering the day after its due date, in the first
+tier, with its outstanding at the end of the due date). Recovery of a tier = cash received on
+its receivables from entry to the end of P ÷ their outstanding at entry (cash capped at that
+outstanding, so an overpayment cannot lift a rate above 100 %).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from data_access.asof import reductions_until
+from data_access.buckets import Buckets
+from data_access.portfolio import PAYMENT, Portfolio
+
+TIER_EDGES = (0, 30, 60, 90)  # tiers 1-30, 31-60, 61-90, 90+ of the appraisal scheme
+TIERS = Buckets.from_edges(TIER_EDGES).labels[1:]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @classmethod
+    def month_to_date(cls, day: date) -> Period:
+        return cls(day.replace(day=1), day)
+
+    def previous_month_like_for_like(self) -> Period:
+        """The previous calendar month over the same days (1st to the same day, clipped)."""
+        last_of_previous = self.start - timedelta(days=1)
+        day = min(self.end.day, last_of_previous.day)
+        return Period(last_of_previous.replace(day=1), last_of_previous.replace(day=day))
+
+
+def recovery_pool(book: Portfolio, period: Period) -> pl.DataFrame:
+    """Receivables in P's overdue pool: tier, entry date, outstanding at entry, cash collected in P."""
+    tiers = Buckets.from_edges(TIER_EDGES)
+    day_before = period.start - timedelta(days=1)
+    opening = (
+        book.invoices.filter((pl.col("issue_date") <= day_before) & (pl.col("due_date") < period.start))
+        .join(reductions_until(book, day_before), on="invoice_id", how="left")
+        .with_columns(
+            (pl.col("amount_cents") - pl.sum_horizontal(pl.col("paid_cents", "credited_cents", "written_off_cents")
+                                                        .fill_null(0))).alias("entry_cents"),  # fmt: skip
+            pl.lit(period.start).alias("entry_date"),
+            tiers.label((pl.lit(period.start) - pl.col("due_date")).dt.total_days()).cast(pl.String).alias("tier"),
+        )
+    )
+    falling_due = book.invoices.filter(pl.col("due_date").is_between(day_before, period.end - timedelta(days=1),
+                                                                     closed="right"))  # fmt: skip
+    reduced_by_due = (
+        book.reductions.join(falling_due.select("invoice_id", "due_date"), on="invoice_id")
+        .filter(pl.col("date") <= pl.col("due_date"))
+        .group_by("invoice_id")
+        .agg(pl.col("amount_cents").sum().alias("reduced"))
+    )
+    newly_overdue = falling_due.join(reduced_by_due, on="invoice_id", how="left").with_columns(
+        (pl.col("amount_cents") - pl.col("reduced").fill_null(0)).alias("entry_cents"),
+        (pl.col("due_date") + timedelta(days=1)).alias("entry_date"),
+        pl.lit(TIERS[0]).alias("tier"),
+    )
+    columns = ["invoice_id", "debtor_id", "client_id", "tier", "entry_date", "entry_cents"]
+    pool = pl.concat([opening.select(columns), newly_overdue.select(columns)]).filter(pl.col("entry_cents") > 0)
+    cash = (
+        book.reductions.filter((pl.col("kind") == PAYMENT) & pl.col("date").is_between(period.start, period.end))
+        .join(pool.select("invoice_id", "entry_date"), on="invoice_id")
+        .filter(pl.col("date") >= pl.col("entry_date"))
+        .group_by("invoice_id")
+        .agg(pl.col("amount_cents").sum().alias("cash"))
+    )
+    return pool.join(cash, on="invoice_id", how="left").with_columns(
+        pl.min_horizontal(pl.col("cash").fill_null(0), pl.col("entry_cents")).alias("collected_cents")
+    ).drop("cash")
+
+
+def recovery_by_tier(pool: pl.DataFrame, targets: tuple[float, ...]) -> pl.DataFrame:
+    """Per tier: receivables, outstanding at entry, collected, rate and target; every tier present."""
+    sums = pool.group_by("tier").agg(
+        pl.len().alias("receivables"), pl.col("entry_cents").sum(), pl.col("collected_cents").sum()
+    )
+    return (
+        pl.DataFrame({"tier": list(TIERS), "target": list(targets[: len(TIERS)])})
+        .join(sums, on="tier", how="left")
+        .with_columns(pl.col("receivables", "entry_cents", "collected_cents").fill_null(0))
+        .with_columns(
+            pl.when(pl.col("entry_cents") > 0).then(pl.col("collected_cents") / pl.col("entry_cents")).alias("rate")
+        )
+        .with_columns((pl.col("rate") >= pl.col("target")).alias("met"))
+        .select("tier", "receivables", "entry_cents", "collected_cents", "rate", "target", "met")
+    )
+
+
+def overall_recovery(by_tier: pl.DataFrame) -> tuple[float | None, float | None]:
+    """Overall rate and its target, the tier targets weighted by each tier's outstanding at entry."""
+    entry = by_tier["entry_cents"].sum()
+    if not entry:
+        return None, None
+    rate = by_tier["collected_cents"].sum() / entry
+    target = (by_tier["entry_cents"] * by_tier["target"]).sum() / entry
+    return rate, target
+
+
+def promise_results(promises: pl.DataFrame, book: Portfolio, grace_days: int, as_of: date) -> pl.DataFrame:
+    """Each promise judged once its grace has passed by ``as_of``: kept, partial or broken.
+
+    Paid = payments on the promised invoice dated from the day the promise was made to the
+    promised date plus the grace days. Kept when paid >= promised amount; partial when some was paid.
+    """
+    judged = promises.filter(pl.col("promised_date") + timedelta(days=grace_days) <= as_of)
+    paid = (
+        book.reductions.filter(pl.col("kind") == PAYMENT)
+        .join(judged.select("promise_id", "invoice_id", "made_on", "promised_date"), on="invoice_id")
+        .filter(pl.col("date").is_between(pl.col("made_on"), pl.col("promised_date") + timedelta(days=grace_days)))
+        .group_by("promise_id")
+        .agg(pl.col("amount_cents").sum().alias("paid_cents"))
+    )
+    return judged.join(paid, on="promise_id", how="left").with_columns(
+        pl.col("paid_cents").fill_null(0),
+    ).with_columns(
+        pl.when(pl.col("paid_cents") >= pl.col("amount_cents")).then(pl.lit("kept"))
+        .when(pl.col("paid_cents") > 0).then(pl.lit("partial"))
+        .otherwise(pl.lit("broken")).alias("status")
+    )  # fmt: skip
+
+
+def kept_rate(results: pl.DataFrame, period: Period) -> float | None:
+    """Kept promises ÷ promises falling due (promised date) in the period and already judged."""
+    due = results.filter(pl.col("promised_date").is_between(period.start, period.end))
+    return (due["status"] == "kept").sum() / due.height if due.height else None

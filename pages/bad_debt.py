@@ -1,0 +1,120 @@
+"""Bad debt & provisions: the IFRS 9 provision matrix with its derivation, write-offs and recoveries,
+the legal pipeline and the write-off candidates for the risk committee."""
+
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts
+from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
+from dashboard.formatting import money, share
+from dashboard.i18n import label, t
+from dashboard.shell import freshness, open_page
+from data_access import aging, bad_debt
+from data_access.filters import Filters
+from data_access.provisions import coverage, post_write_off_recovery_rate, provision_matrix
+
+cockpit = open_page(t("bad_debt.title"))
+settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
+state = cockpit.state()
+if state.filter(pl.col("outstanding_cents") > 0).is_empty():
+    empty_state(t("shell.empty_selection", filters=cockpit.description))
+    freshness(cockpit)
+    st.stop()
+book = cockpit.filtered_book()
+buckets = cockpit.buckets()
+ends, snaps, flows = cockpit.history()
+about = f"{t('bad_debt.title')} · {cockpit.description}"
+
+# Provision matrix
+st.subheader(t("bad_debt.provision"))
+controls = st.columns(3)
+lookback = controls[0].select_slider(t("bad_debt.lookback"), [3, 6, 12, 18, 24], value=settings.provision_lookback_months)
+scalar = controls[1].number_input(t("bad_debt.scalar"), 0.5, 3.0, settings.forward_scalar, 0.05, help=t("bad_debt.scalar_help"))
+segment = controls[2].selectbox(t("bad_debt.segment"), [None, "industry", "grade"],
+                                format_func=lambda s: t("bad_debt.segment_none") if s is None else t(f"dim.{s}"))  # fmt: skip
+window_start = ends[-lookback].replace(day=1)  # first day of the look-back's first month
+written = bad_debt.write_offs(book, as_of)
+recoveries = cockpit.table("recoveries")
+recovery_rate = post_write_off_recovery_rate(
+    int(written.filter(pl.col("date") >= window_start)["amount_cents"].sum()),
+    int(recoveries.filter(pl.col("recovery_date").is_between(window_start, as_of))["amount_cents"].sum()),
+)
+matrix = provision_matrix(flows, aging.bucket_totals(state, buckets), buckets.labels, lookback_months=lookback,
+                          recovery_rate=recovery_rate, scalar=scalar)  # fmt: skip
+ecl, total, ratio = coverage(matrix)
+kpi_row([
+    Kpi(t("bad_debt.kpi.ecl"), money(ecl, currency), t("bad_debt.method")),
+    Kpi(t("bad_debt.kpi.coverage"), share(ratio or 0, 2), t("bad_debt.kpi.coverage_help")),
+    Kpi(t("bad_debt.kpi.recovery"), share(recovery_rate), t("bad_debt.kpi.recovery_help")),
+])  # fmt: skip
+RATES = ("stay_rate", "roll_rate", "chain_to_write_off", "recovery_rate", "loss_rate")
+money_table(matrix, currency=currency, key="provision_matrix", percent=RATES,
+            labels={"bucket": t("col.bucket")})  # fmt: skip
+downloads(matrix, name=f"provision_matrix_{as_of}", about=f"{about} · look-back {lookback} · scalar {scalar}",
+          key="dl_matrix")  # fmt: skip
+with st.expander(t("bad_debt.derivation")):
+    st.caption(t("bad_debt.method"))
+    rows = matrix.to_dicts()
+    for i, row in enumerate(rows):
+        chain = " × ".join(share(r["roll_rate"]) for r in rows[i:])
+        st.markdown("- " + t("bad_debt.derivation_row", bucket=label("bucket", row["bucket"]), chain=chain,
+                             product=share(row["chain_to_write_off"], 2), recovery=share(recovery_rate),
+                             scalar=f"{scalar:.2f}", loss=share(row["loss_rate"], 2)))  # fmt: skip
+if segment:
+    st.markdown(f"**{t('bad_debt.by_segment', segment=t(f'dim.{segment}').lower())}**")
+    dims = cockpit.dimensions()
+    parts = []
+    for value in sorted(v for v in state[segment].unique().to_list() if v is not None):
+        only = Filters(**{"industries" if segment == "industry" else "grades": (value,)})
+        part = provision_matrix(only.restrict(flows, dims), aging.bucket_totals(only.apply(state), buckets),
+                                buckets.labels, lookback_months=lookback, recovery_rate=recovery_rate, scalar=scalar)  # fmt: skip
+        part_ecl, part_total, part_ratio = coverage(part)
+        parts.append({segment: value, **{b: r for b, r in zip(buckets.labels, part["loss_rate"], strict=True)},
+                      "outstanding_cents": part_total, "ecl_cents": part_ecl, "coverage": part_ratio})  # fmt: skip
+    by_segment = pl.DataFrame(parts).sort("ecl_cents", descending=True)
+    money_table(by_segment, currency=currency, key="provision_by_segment", percent=(*buckets.labels, "coverage"),
+                labels={segment: t(f"dim.{segment}"), "coverage": t("bad_debt.kpi.coverage")})  # fmt: skip
+
+# Write-offs and recoveries
+st.subheader(t("bad_debt.write_offs"))
+if written.is_empty():
+    empty_state(t("bad_debt.no_write_offs"))
+else:
+    shown = ends[-24:]
+    monthly = bad_debt.write_offs_by_month(written, recoveries, shown)
+    st.plotly_chart(charts.monthly_bars(shown, {t("bad_debt.write_offs"): (monthly["written_off_cents"] / 100).to_list(),
+                                                t("bad_debt.recovered"): (monthly["recovered_cents"] / 100).to_list()},
+                                        currency))  # fmt: skip
+    dimension = st.segmented_control(t("bad_debt.write_offs_by"), ["industry", "region", "client", "grade"],
+                                     default="industry", format_func=lambda d: t(f"dim.{d}"), key="wo_dim") or "industry"  # fmt: skip
+    key, name = aging.DIMENSIONS[dimension]
+    with_client = written.join(book.clients.select("client_id", pl.col("name").alias("client")), on="client_id",
+                               how="left")  # fmt: skip
+    year = bad_debt.write_offs_by(with_client, cockpit.dimensions(), key, name, since=ends[-12].replace(day=1))
+    money_table(year, currency=currency, key="wo_by", labels={name: t(f"dim.{dimension}")},
+                hidden=(key,) if key != name else (), height=300)  # fmt: skip
+    downloads(year, name=f"write_offs_by_{dimension}_{as_of}", about=about, key="dl_wo")
+
+# Legal pipeline
+st.subheader(t("bad_debt.legal"))
+pipeline = bad_debt.legal_pipeline(cockpit.table("legal_cases"), as_of)
+if pipeline.is_empty():
+    empty_state(t("bad_debt.legal_empty"))
+else:
+    st.caption(t("bad_debt.legal_note"))
+    money_table(pipeline, currency=currency, key="legal", percent=("recovered_share",))
+
+# Write-off candidates
+st.subheader(t("bad_debt.candidates"))
+candidates = bad_debt.write_off_candidates(state, book, cockpit.table("credit_events"), as_of,
+                                           min_dpd=settings.write_off_candidate_dpd,
+                                           quiet_days=settings.write_off_quiet_days)  # fmt: skip
+if candidates.is_empty():
+    empty_state(t("bad_debt.candidates_none", dpd=settings.write_off_candidate_dpd, days=settings.write_off_quiet_days))
+else:
+    st.caption(t("bad_debt.candidates_caption", dpd=settings.write_off_candidate_dpd, days=settings.write_off_quiet_days))
+    money_table(candidates, currency=currency, key="candidates", height=360)
+    downloads(candidates, name=f"write_off_candidates_{as_of}", about=about, key="dl_candidates")
+
+freshness(cockpit)

@@ -1,0 +1,143 @@
+"""Overview: is collection on track, and where is the bad-debt trend heading? The landing page.
+
+KPIs compare the period (the as-of date's month to date) with the same days of the previous month;
+month-end figures (DSO, CEI, bad-debt rate) are at the latest month end on or before the as-of date.
+"""
+
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts
+from dashboard.components import Kpi, empty_state, kpi_row, link_to
+from dashboard.formatting import days, money, period_label, share, signed_days, signed_money, signed_points
+from dashboard.i18n import t
+from dashboard.shell import freshness, open_page
+from data_access import aging, bad_debt, factoring, monthly
+from data_access.attention import attention_items
+from data_access.recovery import Period, kept_rate, overall_recovery, promise_results, recovery_by_tier, recovery_pool
+
+SHOWN_MONTHS = 24
+cockpit = open_page(t("overview.title"))
+settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
+state = cockpit.state()
+if state.filter(pl.col("outstanding_cents") > 0).is_empty():
+    empty_state(t("shell.empty_selection", filters=cockpit.description))
+    freshness(cockpit)
+    st.stop()
+
+book = cockpit.filtered_book()
+ends, snaps, _flows = cockpit.history()
+series = monthly.with_ratios(monthly.month_series(book, snaps, ends))
+month, before = series.row(-1, named=True), series.row(-2, named=True)
+period = Period.month_to_date(as_of)
+previous = period.previous_month_like_for_like()
+st.caption(t("overview.period", period=period_label(period.start, period.end),
+             previous=period_label(previous.start, previous.end), month_end=month["month_end"]))  # fmt: skip
+
+
+def recovery(p: Period) -> tuple[float | None, float | None]:
+    return overall_recovery(recovery_by_tier(recovery_pool(book, p), settings.recovery_targets))
+
+
+then_label, month_before = previous.end.isoformat(), before["month_end"].isoformat()
+now, then = aging.kpis(state), aging.kpis(cockpit.state_at(previous.end))
+rate, target = recovery(period)
+rate_before, _ = recovery(previous)
+promises = promise_results(cockpit.table("promises"), book, settings.promise_grace_days, as_of)
+kept, kept_before = kept_rate(promises, period), kept_rate(promises, previous)
+
+
+def change(value, earlier, formatter, since: str) -> str | None:  # noqa: ANN001 - numbers of one kind
+    if value is None or earlier is None:
+        return None
+    return t("overview.delta.vs", change=formatter(value - earlier), previous=since)
+
+
+def shown(value, formatter) -> str:  # noqa: ANN001
+    return "—" if value is None else formatter(value)
+
+
+kpi_row([
+    Kpi(t("overview.kpi.total"), money(now.total_cents, currency), t("aging.kpi.total_help"),
+        change(now.total_cents, then.total_cents, lambda d: signed_money(d, currency), then_label)),
+    Kpi(t("overview.kpi.overdue_share"), share(now.overdue_share), t("aging.kpi.overdue_help"),
+        change(now.overdue_share, then.overdue_share, signed_points, then_label), "inverse"),
+    Kpi(t("overview.kpi.recovery"), shown(rate, share), t("overview.kpi.recovery_help"),
+        None if rate is None else f"{signed_points(rate - target)} · {t('overview.delta.target', target=share(target))}",
+        "normal"),
+    Kpi(t("overview.kpi.bad_debt"), shown(month["bad_debt_rate"], lambda v: share(v, 2)),
+        t("overview.kpi.bad_debt_help", target=share(settings.bad_debt_target)),
+        None if month["bad_debt_rate"] is None else
+        f"{signed_points(month['bad_debt_rate'] - settings.bad_debt_target)} · "
+        f"{t('overview.delta.target', target=share(settings.bad_debt_target))}", "inverse"),
+])  # fmt: skip
+kpi_row([
+    Kpi(t("overview.kpi.dso"), shown(month["dso"], days), t("overview.kpi.dso_help"),
+        change(month["dso"], before["dso"], signed_days, month_before), "inverse"),
+    Kpi(t("overview.kpi.best_dso"), shown(month["best_dso"], days), t("overview.kpi.best_dso_help"),
+        change(month["best_dso"], before["best_dso"], signed_days, month_before), "off"),
+    Kpi(t("overview.kpi.add"), shown(month["add"], days), t("overview.kpi.add_help"),
+        change(month["add"], before["add"], signed_days, month_before), "inverse"),
+    Kpi(t("overview.kpi.cei"), shown(month["cei"], lambda v: f"{v:.1f}"), t("overview.kpi.cei_help"),
+        change(month["cei"], before["cei"], lambda d: f"{d:+.1f}", month_before), "normal"),
+    Kpi(t("overview.kpi.kept"), shown(kept, share), t("overview.kpi.kept_help", grace=settings.promise_grace_days),
+        change(kept, kept_before, signed_points, then_label), "normal"),
+])  # fmt: skip
+
+# Bad-debt trend with the sentence that explains it
+st.subheader(t("overview.bad_debt_trend"))
+recent = series.tail(SHOWN_MONTHS)
+rates = recent["bad_debt_rate"].to_list()
+written = bad_debt.write_offs(book, as_of)
+driver = bad_debt.bad_debt_driver(written, snaps, cockpit.dimensions(), since=ends[-12].replace(day=1))
+if month["bad_debt_rate"] is None:
+    st.markdown(t("overview.sentence.no_history"))
+else:
+    above = bad_debt.months_above(rates, settings.bad_debt_target)
+    sentence = t("overview.sentence.above" if above else "overview.sentence.below", rate=share(month["bad_debt_rate"], 2),
+                 target=share(settings.bad_debt_target, 0), months=above)  # fmt: skip
+    if driver:
+        sentence += t(f"overview.sentence.driver_{driver.dimension}", name=driver.name,
+                      wo=share(driver.share_of_write_offs, 0), book=share(driver.share_of_book, 0))  # fmt: skip
+    st.markdown(f"**{sentence}.**")
+months = recent["month_end"].to_list()
+st.plotly_chart(charts.rate_with_target(
+    months, rates, (recent["write_offs_cents"] / 100).to_list(), settings.bad_debt_target,
+    rate_name=t("overview.bad_debt_rate"), bar_name=t("overview.write_offs"), target_name=t("overview.target"),
+    currency=currency))  # fmt: skip
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("overview.dso_trend"))
+    st.plotly_chart(charts.lines(months, {t("overview.kpi.dso"): recent["dso"].to_list(),
+                                          t("overview.kpi.best_dso"): recent["best_dso"].to_list(),
+                                          t("overview.kpi.add"): recent["add"].to_list()}, suffix=" d"))  # fmt: skip
+with right:
+    st.subheader(t("overview.cei_trend"))
+    st.plotly_chart(charts.lines(months, {t("overview.kpi.cei"): recent["cei"].to_list()}))
+
+# Needs attention: findings that link to the page and filters where they can be examined
+st.subheader(t("overview.attention"))
+candidates = bad_debt.write_off_candidates(state, book, cockpit.table("credit_events"), as_of,
+                                           min_dpd=settings.write_off_candidate_dpd,
+                                           quiet_days=settings.write_off_quiet_days)  # fmt: skip
+utilisation = factoring.limit_utilisation(state, cockpit.filtered_book().debtors, settings.limit_utilisation_flag)
+items = attention_items(
+    driver=driver, regions=aging.severe_share_by(state, "region"), severe_share=now.severe_share,
+    candidates=candidates, charge_backs=factoring.charge_back_candidates(state, settings.charge_back_days),
+    over_limit=int(utilisation["over_flag"].fill_null(False).sum()), region_ids={v: k for k, v in cockpit.options.regions.items()},
+)  # fmt: skip
+if not items:
+    st.caption(t("overview.attention_none"))
+for item in items:
+    values = dict(item.values)
+    for name in ("wo", "book", "share", "overall"):
+        if name in values:
+            values[name] = share(values[name])
+    if "cents" in values:
+        values["amount"] = money(values.pop("cents"), currency)
+    link_to(item.page, t(f"attention.{item.kind}", flag=share(settings.limit_utilisation_flag, 0), **values),
+            cockpit.link_params(item.params), icon=":material/arrow_forward:")
+
+freshness(cockpit)

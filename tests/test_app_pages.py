@@ -1,0 +1,53 @@
+"""AppTest runs the Overview, Bad debt & provisions and Factoring pages with filters and empty selections."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_app import app_on, texts  # noqa: F401 - the fixture is shared
+
+EMPTY = {"as_of": "2023-11-05", "grade": "AAA", "region": "10"}
+
+
+@pytest.mark.parametrize("script", ["pages/overview.py", "pages/bad_debt.py", "pages/factoring.py"])
+def test_each_page_runs_with_filters(app_on, demo_sqlite_url, script) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script=script, region="1,2", industry="Construction,Retail", as_of="2026-08-31")
+    assert not app.exception
+    assert "Region East China, South China · Debtor industry Construction, Retail · as of 2026-08-31" in texts(app)
+    assert not app.error
+
+
+@pytest.mark.parametrize("script", ["pages/overview.py", "pages/bad_debt.py", "pages/factoring.py"])
+def test_each_page_explains_an_empty_selection(app_on, demo_sqlite_url, script) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script=script, **EMPTY)
+    assert not app.exception
+    assert any("No open receivables match" in i.value and "Bohai Rim" in i.value for i in app.info)
+
+
+def test_overview_figures_agree_with_the_aging_page(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    filters = {"region": "3", "grade": "BB,B"}
+    overview = app_on(demo_sqlite_url, script="pages/overview.py", **filters)
+    detail = app_on(demo_sqlite_url, script="pages/aging.py", **filters)
+    assert overview.metric[0].value == detail.metric[0].value  # total outstanding
+    assert overview.metric[1].label == "Overdue share"
+    overdue_share = detail.metric[1].delta.split(" ")[0]
+    assert overview.metric[1].value.replace(" ", "") == overdue_share + "%"
+
+
+def test_overview_explains_the_bad_debt_trend_with_its_driver(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script="pages/overview.py")
+    sentence = next(m.value for m in app.markdown if m.value.startswith("**Bad-debt rate"))
+    assert "target" in sentence and "driven by" in sentence
+    assert [m.label for m in app.metric][:4] == [
+        "Total outstanding", "Overdue share", "Recovery rate (period)", "Bad-debt rate (12 months)"]  # fmt: skip
+
+
+def test_the_provision_matrix_reacts_to_the_scalar_and_segments(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script="pages/bad_debt.py")
+    ecl = app.metric[0].value
+    app.number_input[0].set_value(1.5).run()
+    assert not app.exception
+    assert app.metric[0].value != ecl
+    app.selectbox[0].set_value("industry").run()
+    assert not app.exception
+    assert any("Loss rates and ECL by industry" in m.value for m in app.markdown)

@@ -1,0 +1,49 @@
+"""Write-offs, the bad-debt driver, the legal pipeline and write-off candidates."""
+
+from datetime import date
+
+import polars as pl
+
+from data_access import bad_debt
+from data_access.asof import debtor_dimensions, invoice_state, with_dimensions
+from data_access.buckets import Buckets
+from tests.books import book
+
+AS_OF = date(2026, 6, 30)
+
+
+def test_months_above_target_counts_the_latest_run() -> None:
+    assert bad_debt.months_above([0.025, 0.018, 0.021, 0.022, 0.024], 0.02) == 3
+    assert bad_debt.months_above([0.025, 0.019], 0.02) == 0
+
+
+def test_the_driver_is_the_segment_whose_write_offs_most_exceed_its_share_of_the_book() -> None:
+    written = pl.DataFrame({"debtor_id": [1, 2], "date": [date(2026, 5, 1)] * 2, "amount_cents": [80, 20]})
+    snaps = pl.DataFrame({"debtor_id": [1, 2], "month_end": [date(2026, 5, 31)] * 2, "balance_cents": [100, 900]})
+    dims = pl.DataFrame({"debtor_id": [1, 2], "industry": ["Construction", "Retail"], "region": ["East", "East"]})
+    driver = bad_debt.bad_debt_driver(written, snaps, dims, since=date(2026, 1, 1))
+    assert driver == bad_debt.Driver("industry", "Construction", 0.8, 0.1)
+
+
+def test_the_legal_pipeline_by_stage_at_the_as_of_date() -> None:
+    cases = pl.DataFrame({
+        "case_id": [1, 2, 3], "debtor_id": [1, 2, 3], "stage": ["filed", "enforcement", "filed"],
+        "opened_on": [date(2026, 6, 1), date(2025, 6, 30), date(2026, 7, 15)],
+        "claimed_cents": [100_000, 200_000, 50_000], "recovered_cents": [0, 50_000, 0],
+    })  # fmt: skip
+    pipeline = bad_debt.legal_pipeline(cases, AS_OF)
+    assert pipeline.select(pl.col("stage").cast(pl.String), "cases", "claimed_cents", "recovered_share",
+                           "median_age_days").rows() == [  # fmt: skip
+        ("filed", 1, 100_000, 0.0, 29.0), ("enforcement", 1, 200_000, 0.25, 365.0)]
+
+
+def test_write_off_candidates_are_old_and_quiet() -> None:
+    b = book([(1, "2025-05-01", "2025-05-31", 10_000), (2, "2025-05-01", "2025-05-31", 10_000),
+              (3, "2026-01-01", "2026-01-31", 10_000)],
+             payments=[(2, "2026-06-01", 1_000)])  # fmt: skip
+    state = invoice_state(b, AS_OF, Buckets.from_edges((0, 30, 60, 90, 180)))
+    state = with_dimensions(state, b, debtor_dimensions(b, AS_OF))
+    events = pl.DataFrame({"debtor_id": [1], "event_date": [date(2026, 2, 1)], "event_type": ["litigation"]})
+    candidates = bad_debt.write_off_candidates(state, b, events, AS_OF, min_dpd=360, quiet_days=90)
+    assert candidates.select("invoice_number", "dpd", "events", "latest_event").rows() == [
+        ("T-1", 395, 1, "litigation")]  # fmt: skip
