@@ -36,7 +36,7 @@ def bucket_colours(labels: list[str]) -> list[str]:
 
 
 def _money_axis(currency: str) -> dict:
-    return dict(tickprefix=symbol(currency), tickformat="~s", title=None)
+    return dict(tickprefix=symbol(currency), tickformat=".3~s", title=None)
 
 
 def bucket_bars(labels: list[str], amounts: list[float], counts: list[int], currency: str) -> go.Figure:
@@ -112,7 +112,7 @@ def rate_with_target(months: list, rates: list[float | None], bars: list[float],
                        line=dict(color="#1f2933", dash="dash", width=1.5), hoverinfo="skip")  # fmt: skip
     figure.update_layout(
         yaxis=dict(tickformat=".1%", title=None, rangemode="tozero"),
-        yaxis2=dict(overlaying="y", side="right", showgrid=False, tickprefix=symbol(currency), tickformat="~s",
+        yaxis2=dict(overlaying="y", side="right", showgrid=False, tickprefix=symbol(currency), tickformat=".3~s",
                     rangemode="tozero"),
         height=360, hovermode="x unified",
     )  # fmt: skip
@@ -124,10 +124,10 @@ def lines(months: list, series: dict[str, list[float | None]], *, suffix: str = 
     """A few named monthly series as lines."""
     figure = go.Figure(
         [go.Scatter(x=months, y=values, name=name, mode="lines+markers",
-                    hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:,.1f}}{suffix}<extra></extra>")
+                    hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:{'.2%' if percent else ',.1f'}}}{suffix}<extra></extra>")
          for name, values in series.items()]  # fmt: skip
     )
-    figure.update_layout(yaxis=dict(title=None, ticksuffix=suffix, tickformat=".0%" if percent else None),
+    figure.update_layout(yaxis=dict(title=None, ticksuffix=suffix, tickformat=".1%" if percent else None),
                          height=height, hovermode="x unified")  # fmt: skip
     return figure
 
@@ -145,6 +145,6 @@ def share_bars(categories: list[str], shares: list[float], name: str) -> go.Figu
     """Horizontal bars of shares (0..1), largest on top."""
     figure = go.Figure(go.Bar(y=categories, x=shares, orientation="h", name=name, marker_color="#3b6ea8",
                               hovertemplate="%{y}: %{x:.1%}<extra></extra>"))  # fmt: skip
-    figure.update_layout(xaxis=dict(tickformat=".0%", title=None), yaxis=dict(autorange="reversed", title=None),
+    figure.update_layout(xaxis=dict(tickformat=".1%", title=None), yaxis=dict(autorange="reversed", title=None),
                          height=max(260, 26 * len(categories) + 80), showlegend=False)  # fmt: skip
     return figure

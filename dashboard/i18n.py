@@ -60,9 +60,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "attention.driver_industry": "{name}: {wo} of write-offs from {book} of the book",
         "attention.driver_region": "{name}: {wo} of write-offs from {book} of the book",
         "attention.severe_region": "{name}: {share} of outstanding is 90+ days past due (overall {overall})",
-        "attention.write_off_candidates": "{count} invoices ({amount}) are write-off candidates",
-        "attention.charge_backs": "{count} overdue recourse invoices ({amount}) can be charged back to clients",
-        "attention.over_limit": "{count} debtors use more than {flag} of their credit limit",
+        "attention.write_off_candidates": "Write-off candidates: {count} invoice(s), {amount}",
+        "attention.charge_backs": "Charge-back candidates: {count} overdue recourse invoice(s), {amount}",
+        "attention.over_limit": "Over {flag} of their credit limit: {count} debtor(s)",
         # bad debt and provisions
         "bad_debt.title": "Bad debt & provisions",
         "bad_debt.provision": "Provision matrix (IFRS 9 simplified approach)",

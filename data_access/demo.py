@@ -173,7 +173,12 @@ def generate(n_invoices: int = 200_000, seed: int = 7, end: date | None = None) 
     in_bad_year = rng.integers(bad_year[0], bad_year[1], nd)
     default_day = np.where(bad_industry & (rng.random(nd) < 0.75), in_bad_year, default_day)
     default_day = np.where(d_defaults, default_day, np.iinfo(np.int32).max)
-    limit = np.round(rng.lognormal(np.log(2_000_000), 0.7, nd) * np.linspace(1.6, 0.5, 7)[d_grade0], -4)
+    # Credit limits follow each debtor's expected exposure (two months of its purchases, with room),
+    # tighter for low grades: most debtors use 20-80 % of their limit, a few run over it.
+    monthly_sales = n_invoices / 36 * 40_000 * np.exp(0.5)
+    exposure = d_activity / d_activity.sum() * monthly_sales * 2
+    limit = np.maximum(np.round(exposure * 3.0 * rng.lognormal(0.0, 0.35, nd) * np.linspace(1.3, 0.7, 7)[d_grade0],
+                                -4), 300_000)  # fmt: skip
     tables["debtors"] = pl.DataFrame(
         {
             "debtor_id": np.arange(1, nd + 1),

@@ -62,6 +62,9 @@ def head_revision() -> str:
 def schema_problem(engine: Engine) -> str | None:
     """None when the database is reachable and migrated; otherwise what is wrong, in words."""
     where = engine.url.render_as_string(hide_password=True)
+    path = engine.url.database
+    if engine.dialect.name == "sqlite" and path and path != ":memory:" and not Path(path).exists():
+        return f"{where}: the file {path} does not exist; check the path, or run `rdash demo` to create a demo there."
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()

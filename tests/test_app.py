@@ -6,6 +6,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from data_access.engine import open_engine
+
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
@@ -85,10 +87,20 @@ def test_invoice_date_aging_and_other_dimensions(app_on, demo_sqlite_url) -> Non
 
 
 def test_a_database_without_schema_shows_what_to_do(app_on, empty_sqlite_url, tmp_path) -> None:
+    empty = open_engine(f"sqlite:///{tmp_path / 'nothing.sqlite'}")
+    with empty.connect():  # creates the file, without tables
+        pass
     app = app_on(f"sqlite:///{tmp_path / 'nothing.sqlite'}", script="app.py")
     assert not app.exception
     assert "has no rdash schema" in app.error[0].value
     assert "rdash migrate" in app.error[0].value
+
+
+def test_a_missing_sqlite_file_is_named_and_not_created(app_on, tmp_path) -> None:
+    missing = tmp_path / "typo.sqlite"
+    app = app_on(f"sqlite:///{missing}", script="app.py")
+    assert f"the file {missing} does not exist" in app.error[0].value
+    assert not missing.exists()
 
 
 def test_an_unreachable_database_shows_what_to_do(app_on) -> None:

@@ -55,8 +55,18 @@ def test_seeding_is_audited(demo_sqlite_url) -> None:
 
 
 def test_a_database_without_schema_is_explained(empty_sqlite_url) -> None:
-    problem = schema_problem(open_engine(empty_sqlite_url))
+    engine = open_engine(empty_sqlite_url)
+    with engine.connect():  # an empty file: reachable, no tables
+        pass
+    problem = schema_problem(engine)
     assert "has no rdash schema" in problem and "rdash migrate" in problem
+
+
+def test_a_missing_sqlite_file_is_explained_and_not_created(tmp_path) -> None:
+    missing = tmp_path / "typo.sqlite"
+    problem = schema_problem(open_engine(f"sqlite:///{missing}"))
+    assert problem.endswith(f"the file {missing} does not exist; check the path, or run `rdash demo` to create a demo there.")
+    assert not missing.exists()
 
 
 def test_an_unreachable_database_is_explained() -> None:
