@@ -22,10 +22,7 @@ from dashboard.navigation import PAGES
 from data_access.buckets import DUE_DATE, Buckets
 from data_access.portfolio import Portfolio
 from data_access.settings import Settings
-
-
-# Month ends kept for trends: 24 shown, 12 more so the first shown month has a trailing year behind it.
-HISTORY_MONTHS = 37
+from data_access.snapshots import HISTORY_MONTHS
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ import polars as pl
 from data_access.buckets import DUE_DATE, Buckets
 from data_access.portfolio import WRITE_OFF, Portfolio
 
+# Month ends kept for trends: 24 shown, 12 more so the first shown month has a trailing year behind
+# it, and one more for the roll into the oldest shown month.
+HISTORY_MONTHS = 37
 PAID = "Paid"  # paid in cash or credited: the balance left the book without loss
 WRITTEN_OFF = "Written off"
 
