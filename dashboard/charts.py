@@ -148,3 +148,19 @@ def share_bars(categories: list[str], shares: list[float], name: str) -> go.Figu
     figure.update_layout(xaxis=dict(tickformat=".1%", title=None), yaxis=dict(autorange="reversed", title=None),
                          height=max(260, 26 * len(categories) + 80), showlegend=False)  # fmt: skip
     return figure
+
+
+def scatter_by_group(x: list[float], y: list[float], groups: list[str], names: list[str], *, x_title: str,
+                     y_title: str, y_percent: bool = False) -> go.Figure:  # fmt: skip
+    """One point per item, coloured by group (e.g. collectors by level)."""
+    figure = go.Figure()
+    for group in sorted(set(groups)):
+        idx = [i for i, g in enumerate(groups) if g == group]
+        figure.add_scatter(
+            x=[x[i] for i in idx], y=[y[i] for i in idx], mode="markers", name=group, text=[names[i] for i in idx],
+            marker=dict(size=10, opacity=0.8),
+            hovertemplate=f"%{{text}}<br>{x_title}: %{{x:.0%}}<br>{y_title}: %{{y:{'.1%' if y_percent else '.2f'}}}<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(xaxis=dict(title=x_title, tickformat=".0%"),
+                         yaxis=dict(title=y_title, tickformat=".0%" if y_percent else ".2f"), height=380)  # fmt: skip
+    return figure

@@ -47,7 +47,16 @@ COLUMN_KEYS = {
     "latest_event_date": "col.latest_event_date", "sales_cents": "col.sales", "credits_cents": "col.credits",
     "dilution": "col.dilution", "share_of_client": "col.share_of_client", "credit_limit_cents": "col.credit_limit",
     "utilisation": "col.utilisation", "over_flag": "col.over_flag", "age_days": "col.age_days",
-    "recourse": "col.recourse",
+    "recourse": "col.recourse", "rank": "col.rank", "rank_change": "col.rank_change", "level": "col.level",
+    "cases_closed": "col.cases_closed", "recovery_rate": "col.recovery_rate",
+    "recovery_target": "col.recovery_target", "adjusted": "col.adjusted", "cycle_days": "col.cycle_days",
+    "cycle_improvement": "col.cycle_improvement", "agreement_rate": "col.agreement_rate", "kept_rate": "col.kept_rate",
+    "satisfaction": "col.satisfaction", "escalation_timely": "col.escalation_timely", "incidents": "col.incidents",
+    "incident_kinds": "col.incident_kinds", "score": "col.score", "status": "col.status",
+    "hard_share": "col.hard_share", "low_grade_share": "col.low_grade_share", "period": "col.period",
+    "selection": "col.selection", "channel": "col.channel", "outcome": "col.outcome", "reported_on": "col.reported_on",
+    "kind": "col.kind", "confirmed": "col.confirmed", "confirmed_on": "col.confirmed_on", "filed_on": "col.filed_on",
+    "reason": "col.reason",
 }  # fmt: skip
 
 
@@ -85,7 +94,7 @@ def money_table(
     for name in hidden:
         config[name] = None
     return st.dataframe(
-        shown, column_config=config, hide_index=True, key=key, height=height,
+        shown, column_config=config, hide_index=True, key=key, height=height, placeholder="—",
         on_select="rerun" if selectable else "ignore", selection_mode="single-row",
     )  # fmt: skip
 
@@ -133,3 +142,30 @@ def link_to(url_path: str, label: str, params: dict[str, str] | None = None, ico
     except Exception:  # StreamlitPageNotFoundError; its module path differs between Streamlit versions
         query = f"?{urlencode(params)}" if params else ""
         st.markdown(f"[{label}](/{url_path}{query})")
+
+
+MET, MISSED = "background-color: #dcefe3", "background-color: #f7dcdc"
+
+
+def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency: str, key: str,
+                 labels: dict[str, str] | None = None, percent: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
+                 selectable: bool = False, height: int | str = "auto"):  # fmt: skip
+    """A money table whose (value, target) column pairs are coloured met (green) or missed (red)."""
+    labels = labels or {}
+    money = money_columns(frame)
+    shown = cents_to_units(frame, money)
+    config = column_config(shown, labels, money, currency, percent)
+    for name in hidden:
+        config[name] = None
+    data = shown.to_pandas()
+
+    def colour(row):  # noqa: ANN001, ANN202 - a pandas row
+        styles = {name: "" for name in data.columns}
+        for value, target in pairs:
+            if row[value] == row[value] and row[target] == row[target]:  # both present (NaN != NaN)
+                styles[value] = MET if row[value] >= row[target] else MISSED
+        return [styles[name] for name in data.columns]
+
+    return st.dataframe(data.style.apply(colour, axis=1), column_config=config, hide_index=True, key=key,
+                        height=height, placeholder="—", on_select="rerun" if selectable else "ignore",
+                        selection_mode="single-row")  # fmt: skip

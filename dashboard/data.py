@@ -118,3 +118,37 @@ def filtered_book(url: str, version: int, regions: tuple[int, ...] | None, as_of
     book = portfolio(url, version, regions)
     _state, dims = state_with_dimensions(url, version, regions, as_of, "due", edges)
     return Filters(**dict(filters_key)).restrict_book(book, dims)
+
+
+APPRAISAL_TABLES = ("collection_actions", "promises", "satisfaction_surveys", "escalations", "compliance_incidents",
+                    "appeals", "targets")  # fmt: skip
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def settlements(url: str, version: int, regions: tuple[int, ...] | None) -> pl.DataFrame:
+    from data_access.appraisal import settlements as settled
+
+    return settled(portfolio(url, version, regions))
+
+
+def appraisal_tables(url: str, version: int, regions: tuple[int, ...] | None) -> dict[str, pl.DataFrame]:
+    return {name: table(url, version, regions, name) for name in APPRAISAL_TABLES}
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def league(url: str, version: int, regions: tuple[int, ...] | None, start: date, end: date, as_of: date) -> pl.DataFrame:
+    """The league table of one period, every collector: computed once per period and data version."""
+    from data_access import appraisal
+    from data_access.recovery import Period
+
+    s = settings()
+    tables = appraisal_tables(url, version, regions)
+    period = Period(start, end)
+    tiers, by_collector = appraisal.recovery_targets(tables["targets"], period, s.recovery_targets)
+    targets = appraisal.Targets(
+        tiers=tiers, by_collector=by_collector, satisfaction=s.satisfaction_target, escalation_share=s.escalation_target,
+        escalation_days=s.escalation_days, kept=s.kept_target, cycle_improvement=s.cycle_improvement_target,
+        weights=s.score_weights,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return appraisal.league_table(portfolio(url, version, regions), tables, period, as_of, targets,
+                                  s.promise_grace_days, settlements(url, version, regions))  # fmt: skip

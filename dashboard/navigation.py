@@ -11,14 +11,15 @@ class PageSpec:
     script: str  # relative to the project root
     title_key: str  # i18n key of the menu title
     icon: str
-    url_path: str
+    url_path: str  # the script's file name: Streamlit checks a typed URL against pages/ before navigation runs
 
 
 PAGES = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
     PageSpec("pages/aging.py", "nav.aging", ":material/hourglass_bottom:", "aging"),
-    PageSpec("pages/bad_debt.py", "nav.bad_debt", ":material/trending_down:", "bad-debt"),
+    PageSpec("pages/bad_debt.py", "nav.bad_debt", ":material/trending_down:", "bad_debt"),
     PageSpec("pages/factoring.py", "nav.factoring", ":material/account_tree:", "factoring"),
+    PageSpec("pages/league.py", "nav.league", ":material/leaderboard:", "league"),
 )
 
 

@@ -36,7 +36,7 @@ def attention_items(
     if candidates.height:
         items.append(Attention("write_off_candidates", {"count": candidates.height,
                                                         "cents": int(candidates["outstanding_cents"].sum())},
-                               "bad-debt"))  # fmt: skip
+                               "bad_debt"))  # fmt: skip
     if charge_backs.height:
         items.append(Attention("charge_backs", {"count": charge_backs.height,
                                                 "cents": int(charge_backs["outstanding_cents"].sum())}, "factoring"))  # fmt: skip

@@ -567,7 +567,7 @@ def _default_targets(start: date, end: date) -> pl.DataFrame:
     rows = []
     for year in range(start.year, end.year + 1):
         first, last = date(year, 1, 1), date(year, 12, 31)
-        for tier, value in (("1-30", 0.90), ("31-60", 0.80), ("61-90", 0.70), ("91+", 0.50)):
+        for tier, value in (("1-30", 0.90), ("31-60", 0.80), ("61-90", 0.70), ("90+", 0.50)):
             rows.append(("recovery_rate", tier, first, last, value, "Appraisal scheme: tiered recovery"))
         rows.append(("bad_debt_rate", None, first, last, 0.02, "Annual bad-debt rate below 2 %"))
         rows.append(("cycle_reduction", None, first, last, 0.10, "Collection cycle 10 % shorter each quarter"))

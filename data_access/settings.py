@@ -58,6 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WRITE_OFF_QUIET_DAYS", "90", "A write-off candidate has had no payment for this many days."),
     Setting("CHARGE_BACK_DAYS", "90", "Recourse window: days from invoice date after which an overdue invoice can be charged back."),
     Setting("LIMIT_UTILISATION_FLAG", "0.90", "Debtor credit-limit utilisation above this share is flagged."),
+    Setting("ESCALATION_DAYS", "5", "Working days within which a hard case must reach the manager to count as timely."),
+    Setting("ESCALATION_TARGET", "0.90", "Target share of hard cases escalated in time (behaviour score)."),
+    Setting("KEPT_TARGET", "0.70", "Target promise-kept rate (behaviour score)."),
+    Setting("SATISFACTION_TARGET", "4.0", "Target mean customer-satisfaction score on the 1-5 survey scale (quality score)."),
+    Setting("CYCLE_IMPROVEMENT_TARGET", "0.10", "Target quarter-over-quarter reduction of the collection cycle (quality score)."),
     Setting(
         "SCORE_WEIGHTS",
         "0.5,0.3,0.2",
@@ -88,6 +93,11 @@ class Settings:
     charge_back_days: int
     limit_utilisation_flag: float
     score_weights: tuple[float, ...]
+    escalation_days: int
+    escalation_target: float
+    kept_target: float
+    satisfaction_target: float
+    cycle_improvement_target: float
     data_check_seconds: int
     demo_invoices: int
     demo_seed: int
@@ -131,6 +141,11 @@ def load_settings(overrides: dict[str, str] | None = None) -> Settings:
         charge_back_days=int(raw["CHARGE_BACK_DAYS"]),
         limit_utilisation_flag=float(raw["LIMIT_UTILISATION_FLAG"]),
         score_weights=weights,
+        escalation_days=int(raw["ESCALATION_DAYS"]),
+        escalation_target=float(raw["ESCALATION_TARGET"]),
+        kept_target=float(raw["KEPT_TARGET"]),
+        satisfaction_target=float(raw["SATISFACTION_TARGET"]),
+        cycle_improvement_target=float(raw["CYCLE_IMPROVEMENT_TARGET"]),
         data_check_seconds=int(raw["DATA_CHECK_SECONDS"]),
         demo_invoices=int(raw["DEMO_INVOICES"]),
         demo_seed=int(raw["DEMO_SEED"]),

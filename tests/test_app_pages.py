@@ -51,3 +51,26 @@ def test_the_provision_matrix_reacts_to_the_scalar_and_segments(app_on, demo_sql
     app.selectbox[0].set_value("industry").run()
     assert not app.exception
     assert any("Loss rates and ECL by industry" in m.value for m in app.markdown)
+
+
+def test_the_league_table_runs_for_each_period_kind(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    for kind in ("month", "quarter", "year"):
+        app = app_on(demo_sqlite_url, script="pages/league.py", period=kind)
+        assert not app.exception
+        assert app.title[0].value == "Collector league table"
+        league = app.dataframe[0].value
+        assert {"rank", "rank_change", "collector", "score", "status", "rate_1-30"} <= set(league.columns)
+        assert league["rank"].dropna().tolist() == sorted(league["rank"].dropna().tolist())
+
+
+def test_the_scorecard_opens_from_the_link_and_the_levels_filter(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script="pages/league.py", period="year", level="senior", card="1")
+    assert not app.exception
+    assert set(app.dataframe[0].value["level"]) == {"senior"}
+    assert any(s.value.startswith("Scorecard: ") for s in app.subheader)
+
+
+def test_the_league_table_explains_an_empty_selection(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script="pages/league.py", region="10", collector="1")
+    assert not app.exception
+    assert any("No collector matches" in i.value for i in app.info)

@@ -166,3 +166,16 @@ def test_rare_compliance_incidents_some_confirmed(demo) -> None:
     incidents = demo["compliance_incidents"]
     assert 0 < incidents.height < demo["collectors"].height
     assert 0 < incidents["confirmed"].sum() < incidents.height
+
+
+@pytest.mark.parametrize("quarter_end", [date(2026, 6, 30), date(2026, 9, 30)])
+def test_seniors_come_out_ahead_on_difficulty_adjusted_recovery(demo, quarter_end) -> None:
+    from data_access import appraisal
+
+    portfolio = as_portfolio(demo)
+    entries, cash = appraisal.recovery_by_collector(portfolio, appraisal.period_containing("quarter", quarter_end))
+    adjusted = appraisal.difficulty_adjusted(entries, cash).join(portfolio.collectors.select("collector_id", "level"),
+                                                                 on="collector_id")  # fmt: skip
+    by_level = dict(adjusted.group_by("level").agg(
+        (pl.col("actual_cents").sum() / pl.col("expected_cents").sum()).alias("adjusted")).iter_rows())  # fmt: skip
+    assert by_level["senior"] > by_level["mid"] > by_level["junior"]

@@ -1,0 +1,320 @@
+"""Collector appraisal: the league table of a period, with attribution by assignment history.
+
+Attribution rules (docs/metrics.md, "Collector appraisal"):
+- a receivable's tier and outstanding at entry are fixed when it enters the period's overdue pool,
+  and count for the collector assigned to its debtor on the entry date;
+- cash counts for the collector assigned to the debtor on the payment date (not the current owner);
+- compliance incidents count in the period in which they were confirmed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+
+from data_access.portfolio import PAYMENT, Portfolio
+from data_access.recovery import TIERS, Period, promise_results, recovery_pool
+
+KINDS = ("month", "quarter", "year")
+
+
+def period_containing(kind: str, day: date) -> Period:
+    """The month, quarter or year containing ``day``, up to ``day``."""
+    if kind == "month":
+        return Period(day.replace(day=1), day)
+    if kind == "quarter":
+        return Period(date(day.year, 3 * ((day.month - 1) // 3) + 1, 1), day)
+    if kind == "year":
+        return Period(date(day.year, 1, 1), day)
+    raise ValueError(f"Unknown period kind {kind!r}; use one of {KINDS}")
+
+
+def previous_period(kind: str, period: Period) -> Period:
+    """The whole period before ``period``."""
+    before = period.start - timedelta(days=1)
+    start = period_containing(kind, before).start
+    return Period(start, before)
+
+
+def periods_back(kind: str, day: date, count: int) -> list[Period]:
+    """The ``count`` periods up to the one containing ``day`` (that one to date), oldest first."""
+    periods = [period_containing(kind, day)]
+    while len(periods) < count:
+        periods.append(previous_period(kind, periods[-1]))
+    return periods[::-1]
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What each collector is scored against."""
+
+    tiers: dict[str, float]  # company-wide tier targets
+    by_collector: dict[tuple[int, str], float]  # (collector_id, tier) overrides from the targets table
+    satisfaction: float = 4.0
+    escalation_share: float = 0.9
+    escalation_days: int = 5
+    kept: float = 0.7
+    cycle_improvement: float = 0.10
+    weights: tuple[float, float, float] = (0.5, 0.3, 0.2)
+
+
+def recovery_targets(table: pl.DataFrame, period: Period, defaults: tuple[float, ...]) -> tuple[dict, dict]:
+    """Tier targets in force at the period's end: the targets table where set, else ``defaults``."""
+    tiers = dict(zip(TIERS, defaults, strict=False))
+    by_collector: dict[tuple[int, str], float] = {}
+    rows = table.filter(
+        (pl.col("target_type") == "recovery_rate") & (pl.col("period_start") <= period.end)
+        & (pl.col("period_end") >= period.end) & pl.col("tier").is_in(list(TIERS))
+    )  # fmt: skip
+    for row in rows.iter_rows(named=True):
+        if row["collector_id"] is None:
+            tiers[row["tier"]] = row["value"]
+        else:
+            by_collector[(row["collector_id"], row["tier"])] = row["value"]
+    return tiers, by_collector
+
+
+def with_collector_at(frame: pl.DataFrame, assignments: pl.DataFrame, on: str) -> pl.DataFrame:
+    """Add ``collector_id``: the collector assigned to the row's debtor on the row's date column ``on``."""
+    ordered = assignments.select("debtor_id", "collector_id", "start_date", "end_date").sort("start_date")
+    return (
+        frame.sort(on)
+        .join_asof(ordered, left_on=on, right_on="start_date", by="debtor_id", strategy="backward",
+                   check_sortedness=False)  # fmt: skip
+        .with_columns(
+            pl.when(pl.col("end_date").is_null() | (pl.col("end_date") > pl.col(on))).then(pl.col("collector_id"))
+            .alias("collector_id")
+        )  # fmt: skip
+        .drop("start_date", "end_date")
+    )
+
+
+def attributed_cash(book: Portfolio, pool: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """Payments in P on pool receivables after their entry, capped at the entry outstanding in
+    date order, each credited to the collector assigned on the payment date."""
+    payments = (
+        book.reductions.filter((pl.col("kind") == PAYMENT) & pl.col("date").is_between(period.start, period.end))
+        .join(pool.select("invoice_id", "debtor_id", "tier", "entry_date", "entry_cents"), on="invoice_id")
+        .filter(pl.col("date") >= pl.col("entry_date"))
+        .sort("invoice_id", "date")
+        .with_columns(pl.col("amount_cents").cum_sum().over("invoice_id").alias("running"))
+        .with_columns(
+            (pl.min_horizontal("running", "entry_cents")
+             - pl.min_horizontal(pl.col("running") - pl.col("amount_cents"), "entry_cents")).alias("credited_cents")
+        )  # fmt: skip
+    )
+    return with_collector_at(payments, book.assignments, "date").select(
+        "invoice_id", "debtor_id", "tier", "date", "credited_cents", "collector_id"
+    )
+
+
+def _grade_at(frame: pl.DataFrame, ratings: pl.DataFrame, on: str) -> pl.DataFrame:
+    return frame.sort(on).join_asof(
+        ratings.select("debtor_id", "rated_on", "grade").sort("rated_on"), left_on=on, right_on="rated_on",
+        by="debtor_id", strategy="backward", check_sortedness=False,
+    ).drop("rated_on")  # fmt: skip
+
+
+def recovery_by_collector(book: Portfolio, period: Period) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(entries, cash): pool receivables with their entry collector and grade, and attributed cash."""
+    pool = recovery_pool(book, period)
+    entries = _grade_at(with_collector_at(pool, book.assignments, "entry_date"), book.ratings, "entry_date")
+    return entries, attributed_cash(book, pool, period)
+
+
+def tier_table(entries: pl.DataFrame, cash: pl.DataFrame) -> pl.DataFrame:
+    """Per collector and tier: outstanding at entry (entry collector) and cash (payment collector)."""
+    entered = entries.group_by("collector_id", "tier").agg(pl.col("entry_cents").sum())
+    collected = cash.group_by("collector_id", "tier").agg(pl.col("credited_cents").sum().alias("collected_cents"))
+    return (
+        entered.join(collected, on=["collector_id", "tier"], how="full", coalesce=True)
+        .with_columns(pl.col("entry_cents", "collected_cents").fill_null(0))
+        .with_columns(pl.when(pl.col("entry_cents") > 0).then(pl.col("collected_cents") / pl.col("entry_cents"))
+                      .alias("rate"))  # fmt: skip
+    )
+
+
+def difficulty_adjusted(entries: pl.DataFrame, cash: pl.DataFrame) -> pl.DataFrame:
+    """Actual cash ÷ the cash the company's average rate per (tier, grade) predicts for the
+    collector's own mix of receivables. 1.0 = as the company would; above 1 = better."""
+    cash_by_invoice = cash.group_by("invoice_id").agg(pl.col("credited_cents").sum())
+    cells = entries.join(cash_by_invoice, on="invoice_id", how="left").with_columns(pl.col("credited_cents").fill_null(0))
+    rates = cells.group_by("tier", "grade").agg((pl.col("credited_cents").sum() / pl.col("entry_cents").sum()).alias("avg"))
+    expected = cells.join(rates, on=["tier", "grade"], how="left").group_by("collector_id").agg(
+        (pl.col("entry_cents") * pl.col("avg")).sum().alias("expected_cents"),
+        (pl.col("entry_cents").filter(pl.col("tier").is_in(TIERS[2:])).sum() / pl.col("entry_cents").sum())
+        .alias("hard_share"),
+        (pl.col("entry_cents").filter(pl.col("grade").is_in(["BB", "B", "CCC"])).sum() / pl.col("entry_cents").sum())
+        .alias("low_grade_share"),
+    )  # fmt: skip
+    actual = cash.group_by("collector_id").agg(pl.col("credited_cents").sum().alias("actual_cents"))
+    return expected.join(actual, on="collector_id", how="left").with_columns(
+        pl.when(pl.col("expected_cents") > 0).then(pl.col("actual_cents").fill_null(0) / pl.col("expected_cents"))
+        .alias("adjusted")
+    )  # fmt: skip
+
+
+def settlements(book: Portfolio) -> pl.DataFrame:
+    """Each fully settled invoice: the date its reductions reached its amount, and days from due."""
+    running = (
+        book.reductions.group_by("invoice_id", "date").agg(pl.col("amount_cents").sum().alias("day_cents"))
+        .sort("invoice_id", "date")
+        .with_columns(pl.col("day_cents").cum_sum().over("invoice_id").alias("reduced"))
+        .join(book.invoices.select("invoice_id", "debtor_id", "due_date", "amount_cents"), on="invoice_id")
+        .filter(pl.col("reduced") >= pl.col("amount_cents"))
+    )  # fmt: skip
+    return running.group_by("invoice_id", "debtor_id", "due_date", "amount_cents").agg(
+        pl.col("date").min().alias("settled_on")
+    ).with_columns((pl.col("settled_on") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).alias("cycle_days"))
+
+
+def collection_cycle(settled: pl.DataFrame, assignments: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """Per collector (assigned at settlement): amount-weighted mean and median days from due date to
+    full settlement, over receivables settled in the period."""
+    in_period = settled.filter(pl.col("settled_on").is_between(period.start, period.end))
+    return with_collector_at(in_period, assignments, "settled_on").group_by("collector_id").agg(
+        ((pl.col("cycle_days") * pl.col("amount_cents")).sum() / pl.col("amount_cents").sum()).alias("cycle_days"),
+        pl.col("cycle_days").median().alias("cycle_median"),
+    )
+
+
+def _busdays(start: pl.Series, end: pl.Series) -> pl.Series:
+    starts = start.to_numpy().astype("datetime64[D]")
+    ends = end.fill_null(date(2999, 12, 31)).to_numpy().astype("datetime64[D]")
+    return pl.Series(np.busday_count(starts, ends))
+
+
+def behaviour(tables: dict[str, pl.DataFrame], book: Portfolio, period: Period, as_of: date, targets: Targets,
+              grace_days: int) -> pl.DataFrame:  # fmt: skip
+    """Per collector: promise agreement and kept rates, satisfaction, timely escalation, confirmed
+    incidents (by confirmation date) and whether an appeal of the period is open."""
+    actions = tables["collection_actions"].filter(pl.col("action_date").is_between(period.start, period.end))
+    contacted = actions.filter(pl.col("outcome").is_in(["contacted", "promise", "refused"])).group_by(
+        "collector_id").agg(pl.col("debtor_id").n_unique().alias("contacted"))  # fmt: skip
+    promises = tables["promises"]
+    made = promises.filter(pl.col("made_on").is_between(period.start, period.end)).group_by("collector_id").agg(
+        pl.col("debtor_id").n_unique().alias("with_promise"), pl.len().alias("promises_made"))  # fmt: skip
+    judged = promise_results(promises, book, grace_days, as_of).filter(
+        pl.col("promised_date").is_between(period.start, period.end))
+    kept = judged.group_by("collector_id").agg(
+        (pl.col("status") == "kept").mean().alias("kept_rate"), pl.len().alias("promises_due"))  # fmt: skip
+    surveys = tables["satisfaction_surveys"].filter(pl.col("survey_date").is_between(period.start, period.end))
+    satisfaction = surveys.group_by("collector_id").agg(pl.col("score").mean().alias("satisfaction"))
+    flagged = tables["escalations"].filter(pl.col("flagged_on").is_between(period.start, period.end))
+    flagged = flagged.with_columns(_busdays(flagged["flagged_on"], flagged["escalated_on"]).alias("busdays"))
+    timely = flagged.group_by("collector_id").agg(
+        (pl.col("busdays") <= targets.escalation_days).mean().alias("escalation_timely"), pl.len().alias("hard_cases"))  # fmt: skip
+    incidents = tables["compliance_incidents"].filter(
+        pl.col("confirmed") & pl.col("confirmed_on").is_between(period.start, period.end))
+    confirmed = incidents.group_by("collector_id").agg(
+        pl.len().alias("incidents"), pl.col("kind").unique().sort().str.join(", ").alias("incident_kinds"))  # fmt: skip
+    appeals = tables["appeals"].filter(
+        (pl.col("status") == "open") & (pl.col("period_start") <= period.end) & (pl.col("period_end") >= period.start))
+    appealing = appeals.select("collector_id").unique().with_columns(pl.lit(True).alias("under_appeal"))
+    result = contacted
+    for part in (made, kept, satisfaction, timely, confirmed, appealing):
+        result = result.join(part, on="collector_id", how="full", coalesce=True)
+    return result.with_columns(
+        pl.when(pl.col("contacted") > 0).then(pl.col("with_promise").fill_null(0) / pl.col("contacted"))
+        .alias("agreement_rate"),
+        pl.col("incidents").fill_null(0), pl.col("under_appeal").fill_null(False),
+    )  # fmt: skip
+
+
+def _score(actual: pl.Expr, target: float) -> pl.Expr:
+    return (actual / target).clip(0, 1) * 100
+
+
+def composite(frame: pl.DataFrame, targets: Targets) -> pl.DataFrame:
+    """Quantity (recovery vs its target), quality (cycle improvement, satisfaction) and behaviour
+    (timely escalation, promises kept) scored 0-100 against their targets; a component without data
+    is left out and the weights of the others rescaled. A confirmed incident sets the score to 0."""
+    quality = pl.mean_horizontal(_score(pl.col("cycle_improvement"), targets.cycle_improvement),
+                                 _score(pl.col("satisfaction"), targets.satisfaction))  # fmt: skip
+    behaviour_score = pl.mean_horizontal(_score(pl.col("escalation_timely"), targets.escalation_share),
+                                         _score(pl.col("kept_rate"), targets.kept))  # fmt: skip
+    parts = [
+        _score(pl.col("recovery_rate") / pl.col("recovery_target"), 1.0).alias("quantity_score"),
+        quality.alias("quality_score"),
+        behaviour_score.alias("behaviour_score"),
+    ]
+    w_q, w_ql, w_b = targets.weights
+    scored = frame.with_columns(parts)
+    weight = (pl.col("quantity_score").is_not_null() * w_q + pl.col("quality_score").is_not_null() * w_ql
+              + pl.col("behaviour_score").is_not_null() * w_b)  # fmt: skip
+    raw = (pl.col("quantity_score").fill_null(0) * w_q + pl.col("quality_score").fill_null(0) * w_ql
+           + pl.col("behaviour_score").fill_null(0) * w_b) / weight  # fmt: skip
+    return scored.with_columns(
+        pl.when(pl.col("incidents") > 0).then(0.0).otherwise(raw).alias("score"),
+        pl.when(pl.col("incidents") > 0).then(pl.lit("veto"))
+        .when(pl.col("under_appeal")).then(pl.lit("under appeal")).otherwise(pl.lit("")).alias("status"),
+    )  # fmt: skip
+
+
+def tier_target(targets: Targets, collector_id: int, tier: str) -> float:
+    return targets.by_collector.get((collector_id, tier), targets.tiers[tier])
+
+
+def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_of: date, targets: Targets,
+                 grace_days: int, settled: pl.DataFrame) -> pl.DataFrame:  # fmt: skip
+    """One row per collector with every appraisal measure, the composite score and the rank."""
+    entries, cash = recovery_by_collector(book, period)
+    tiers = tier_table(entries, cash).filter(pl.col("collector_id").is_not_null())
+    tiers = tiers.with_columns(
+        pl.struct("collector_id", "tier").map_elements(lambda r: tier_target(targets, r["collector_id"], r["tier"]),
+                                                       return_dtype=pl.Float64).alias("target")
+    )  # fmt: skip
+    wide = tiers.pivot(on="tier", index="collector_id", values=["rate", "target"], aggregate_function="first")
+    for tier in TIERS:
+        for kind in ("rate", "target"):
+            if f"{kind}_{tier}" not in wide.columns:
+                wide = wide.with_columns(pl.lit(None, pl.Float64).alias(f"{kind}_{tier}"))
+    overall = tiers.group_by("collector_id").agg(
+        pl.col("collected_cents").sum().alias("recovered_cents"),
+        (pl.col("collected_cents").sum() / pl.col("entry_cents").sum()).alias("recovery_rate"),
+        ((pl.col("entry_cents") * pl.col("target")).sum() / pl.col("entry_cents").sum()).alias("recovery_target"),
+    )
+    from data_access.asof import invoice_balances
+
+    closed_invoices = invoice_balances(book, period.end).filter(pl.col("remainder_cents") <= 0).select("invoice_id")
+    cases = entries.with_columns(pl.col("invoice_id").is_in(closed_invoices["invoice_id"].implode()).alias("closed"))
+    cases = cases.group_by("collector_id", "debtor_id").agg(pl.col("closed").all()).group_by("collector_id").agg(
+        pl.len().alias("cases"), pl.col("closed").sum().alias("cases_closed"))  # fmt: skip
+    quarter = period_containing("quarter", period.end)
+    cycles = collection_cycle(settled, book.assignments, quarter).join(
+        collection_cycle(settled, book.assignments, previous_period("quarter", quarter))
+        .select("collector_id", pl.col("cycle_days").alias("cycle_before")), on="collector_id", how="left",
+    ).with_columns((1 - pl.col("cycle_days") / pl.col("cycle_before")).alias("cycle_improvement"))  # fmt: skip
+    result = (
+        book.collectors.select("collector_id", pl.col("name").alias("collector"), "region_id", "level")
+        .join(book.regions.select("region_id", pl.col("name").alias("region")), on="region_id", how="left")
+        .join(cases, on="collector_id", how="left")
+        .join(overall, on="collector_id", how="left")
+        .join(wide, on="collector_id", how="left")
+        .join(difficulty_adjusted(entries, cash).select("collector_id", "adjusted", "hard_share", "low_grade_share"),
+              on="collector_id", how="left")
+        .join(cycles.select("collector_id", "cycle_days", "cycle_median", "cycle_improvement"), on="collector_id",
+              how="left")
+        .join(behaviour(tables, book, period, as_of, targets, grace_days), on="collector_id", how="left")
+        .with_columns(pl.col("cases", "cases_closed", "recovered_cents", "incidents").fill_null(0),
+                      pl.col("under_appeal").fill_null(False))
+    )  # fmt: skip
+    return rank(composite(result, targets))
+
+
+def rank(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rank by score, best first; collectors without a score (no receivables) come last, unranked."""
+    return frame.with_columns(
+        pl.col("score").rank(method="min", descending=True).cast(pl.Int32).alias("rank")
+    ).sort("rank", nulls_last=True)
+
+
+def with_rank_change(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+    """Places gained (+) or lost (-) since the previous period."""
+    before = previous.select("collector_id", pl.col("rank").alias("previous_rank"))
+    return current.join(before, on="collector_id", how="left").with_columns(
+        (pl.col("previous_rank") - pl.col("rank")).alias("rank_change")
+    )

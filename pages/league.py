@@ -1,0 +1,170 @@
+"""Collectors: the league table of a month, quarter or year, the fairness view and one collector's
+scorecard. Every figure comes from data_access.appraisal; this page arranges and colours them."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.components import downloads, empty_state, money_table, target_table
+from dashboard.filters import page_param, set_page_param
+from dashboard.formatting import period_label
+from dashboard.i18n import t
+from dashboard.shell import freshness, open_page
+from data_access import aging, appraisal
+from data_access.recovery import TIERS, promise_results
+
+HISTORY_PERIODS = 12
+cockpit = open_page(t("league.title"))
+settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
+key = (settings.database_url, cockpit.version, cockpit.regions)
+
+left, right = st.columns([2, 3])
+with left:
+    kind = st.segmented_control(t("league.period_kind"), list(appraisal.KINDS),
+                                default=page_param("period", appraisal.KINDS, "quarter"),
+                                format_func=lambda k: t(f"league.kind.{k}")) or "quarter"  # fmt: skip
+    set_page_param("period", kind, "quarter")
+with right:
+    levels = st.multiselect(t("league.level"), ["junior", "mid", "senior"], format_func=lambda v: t(f"league.level.{v}"),
+                            default=[v for v in page_param("level", ("junior", "mid", "senior", ""), "").split(",") if v])  # fmt: skip
+    set_page_param("level", ",".join(levels), "")
+period = appraisal.period_containing(kind, as_of)
+previous = appraisal.previous_period(kind, period)
+st.caption(t("league.period", period=period_label(period.start, period.end),
+             previous=period_label(previous.start, previous.end)))  # fmt: skip
+
+with st.spinner(t("shell.loading")):
+    current = data.league(*key, period.start, period.end, as_of)
+    before = data.league(*key, previous.start, previous.end, as_of)
+chosen = current
+if cockpit.view.filters.region_ids:
+    chosen = chosen.filter(pl.col("region_id").is_in(list(cockpit.view.filters.region_ids)))
+if cockpit.view.filters.collector_ids:
+    chosen = chosen.filter(pl.col("collector_id").is_in(list(cockpit.view.filters.collector_ids)))
+if levels:
+    chosen = chosen.filter(pl.col("level").is_in(levels))
+if chosen.is_empty():
+    empty_state(t("league.empty", filters=cockpit.description))
+    freshness(cockpit)
+    st.stop()
+# Ranks within the selection, this period and the previous one over the same collectors.
+table = appraisal.with_rank_change(appraisal.rank(chosen.drop("rank")),
+                                   appraisal.rank(before.filter(pl.col("collector_id").is_in(chosen["collector_id"].implode()))
+                                                  .drop("rank")))  # fmt: skip
+tier_columns = [c for tier in TIERS for c in (f"rate_{tier}", f"target_{tier}")]
+shown = table.with_columns(
+    pl.lit(settings.cycle_improvement_target).alias("cycle_target"),
+    pl.lit(settings.satisfaction_target).alias("satisfaction_target"),
+    pl.lit(settings.escalation_target).alias("escalation_target"), pl.lit(settings.kept_target).alias("kept_target"),
+    pl.col("status").replace({"veto": t("status.veto"), "under appeal": t("status.under appeal")}),
+).select(
+    "rank", "rank_change", "collector_id", "collector", "region", "level", "cases", "cases_closed", "recovered_cents",
+    *tier_columns, "recovery_rate", "recovery_target", "adjusted", "cycle_days", "cycle_improvement", "cycle_target",
+    "agreement_rate", "kept_rate", "kept_target", "satisfaction", "satisfaction_target", "escalation_timely",
+    "escalation_target", "incidents", "incident_kinds", "score", "status",
+)  # fmt: skip
+st.caption(t("league.legend", weights=" + ".join(f"{w:.0%} {n}" for w, n in zip(
+    settings.score_weights, ("quantity", "quality", "behaviour"), strict=True))))  # fmt: skip
+tier_labels = {f"rate_{tier}": tier for tier in TIERS}
+pairs = [(f"rate_{tier}", f"target_{tier}") for tier in TIERS] + [
+    ("recovery_rate", "recovery_target"), ("cycle_improvement", "cycle_target"), ("kept_rate", "kept_target"),
+    ("satisfaction", "satisfaction_target"), ("escalation_timely", "escalation_target")]  # fmt: skip
+hidden = ("collector_id", *(f"target_{tier}" for tier in TIERS), "cycle_target", "kept_target", "satisfaction_target",
+          "escalation_target")  # fmt: skip
+percents = (*tier_labels, "recovery_rate", "recovery_target", "cycle_improvement", "agreement_rate", "kept_rate",
+            "escalation_timely")  # fmt: skip
+st.caption(t("league.pick"))
+picked = target_table(shown, pairs=pairs, currency=currency, key=f"league_{kind}", labels=tier_labels,
+                      percent=percents, hidden=hidden, selectable=True, height=460)  # fmt: skip
+selection = f"{period_label(period.start, period.end)} · {cockpit.description}"
+export = shown.drop(hidden).with_columns(pl.lit(period_label(period.start, period.end)).alias("period"),
+                                         pl.lit(cockpit.description).alias("selection"))  # fmt: skip
+downloads(export, name=f"league_{kind}_{period.start}_{period.end}", about=f"{t('league.title')} · {selection}",
+          key="dl_league")  # fmt: skip
+
+# Fairness: raw against difficulty-adjusted recovery
+st.subheader(t("league.fairness"))
+st.caption(t("league.fairness_caption"))
+by_level = table.group_by("level").agg(
+    pl.col("recovery_rate").mean(), pl.col("adjusted").mean(), pl.col("low_grade_share").mean(),
+    pl.col("hard_share").mean(),
+).sort("adjusted", descending=True)  # fmt: skip
+tab_raw, tab_adjusted, tab_levels = st.tabs([t("league.raw_vs_difficulty"), t("league.adjusted_vs_difficulty"),
+                                             t("league.by_level")])  # fmt: skip
+scatter = table.filter(pl.col("low_grade_share").is_not_null())
+for tab, measure in ((tab_raw, "recovery_rate"), (tab_adjusted, "adjusted")):
+    tab.plotly_chart(charts.scatter_by_group(
+        scatter["low_grade_share"].to_list(), scatter[measure].to_list(),
+        [t(f"league.level.{v}") for v in scatter["level"].to_list()], scatter["collector"].to_list(),
+        x_title=t("league.difficulty"), y_title=t(f"col.{measure}"), y_percent=measure == "recovery_rate"),
+        key=f"fair_{measure}")  # fmt: skip
+with tab_levels:
+    money_table(by_level.with_columns(pl.col("level").replace({v: t(f"league.level.{v}") for v in ("junior", "mid", "senior")})),
+                currency=currency, key="by_level", percent=("recovery_rate", "low_grade_share", "hard_share"))  # fmt: skip
+
+# Scorecard of the selected collector
+if picked.selection.rows:
+    row = shown.row(picked.selection.rows[0], named=True)
+    set_page_param("card", str(row["collector_id"]), "")
+card_id = page_param("card", tuple(str(c) for c in table["collector_id"].to_list()), "")
+if card_id:
+    collector_id = int(card_id)
+    person = cockpit.book.collectors.filter(pl.col("collector_id") == collector_id).row(0, named=True)
+    mentor = [] if person["mentor_id"] is None else \
+        cockpit.book.collectors.filter(pl.col("collector_id") == person["mentor_id"])["name"].to_list()  # fmt: skip
+    st.subheader(t("scorecard.title", name=person["name"]))
+    st.caption(t("scorecard.meta", region=cockpit.options.regions.get(person["region_id"], ""),
+                 level=t(f"league.level.{person['level']}"), hired=person["hire_date"], capacity=person["capacity"],
+                 mentor=t("scorecard.mentor", mentor=mentor[0]) if mentor else ""))  # fmt: skip
+    history = []
+    for p in appraisal.periods_back(kind, as_of, HISTORY_PERIODS):
+        one = data.league(*key, p.start, p.end, as_of).filter(pl.col("collector_id") == collector_id)
+        history.append(one.with_columns(pl.lit(p.end).alias("period_end")))
+    history = pl.concat(history, how="diagonal_relaxed")
+    st.markdown(f"**{t('scorecard.history', n=HISTORY_PERIODS)}**")
+    ends = history["period_end"].to_list()
+    st.plotly_chart(charts.lines(ends, {t("col.recovery_rate"): history["recovery_rate"].to_list(),
+                                        t("col.recovery_target"): history["recovery_target"].to_list(),
+                                        t("col.kept_rate"): history["kept_rate"].to_list()}, percent=True),
+                    key="card_rates")  # fmt: skip
+    st.plotly_chart(charts.lines(ends, {t("col.score"): history["score"].to_list(),
+                                        t("col.satisfaction"): (history["satisfaction"] * 20).to_list()}),
+                    key="card_scores")  # fmt: skip
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown(f"**{t('scorecard.portfolio')}**")
+        book = cockpit.state().filter(pl.col("collector_id") == collector_id)
+        if book.filter(pl.col("outstanding_cents") > 0).is_empty():
+            empty_state(t("scorecard.portfolio_empty"))
+        else:
+            money_table(aging.bucket_totals(book, cockpit.buckets()), currency=currency, key="card_aging",
+                        percent=("share",))  # fmt: skip
+    with c2:
+        st.markdown(f"**{t('scorecard.promises')}**")
+        tables = data.appraisal_tables(*key)
+        mine = tables["promises"].filter(pl.col("collector_id") == collector_id)
+        judged = promise_results(mine, cockpit.book, settings.promise_grace_days, as_of).filter(
+            pl.col("promised_date").is_between(period.start, period.end))
+        counts = dict(judged.group_by("status").len().iter_rows())
+        st.dataframe(pl.DataFrame({t(f"col.{s}"): [counts.get(s, 0)] for s in ("kept", "partial", "broken")}),
+                     hide_index=True)  # fmt: skip
+    st.markdown(f"**{t('scorecard.actions')}**")
+    actions = tables["collection_actions"].filter(
+        (pl.col("collector_id") == collector_id) & pl.col("action_date").is_between(period.start, period.end))
+    if actions.is_empty():
+        empty_state(t("scorecard.actions_empty"))
+    else:
+        st.dataframe(actions.pivot(on="outcome", index="channel", values="action_id", aggregate_function="len")
+                     .fill_null(0).sort("channel"), hide_index=True)  # fmt: skip
+    c3, c4 = st.columns(2)
+    for column, name, date_column in ((c3, "compliance_incidents", "reported_on"), (c4, "appeals", "filed_on")):
+        with column:
+            st.markdown(f"**{t('scorecard.incidents' if name == 'compliance_incidents' else 'scorecard.appeals')}**")
+            rows = tables[name].filter((pl.col("collector_id") == collector_id) & (pl.col(date_column) <= as_of))
+            if rows.is_empty():
+                st.caption(t("scorecard.none"))
+            else:
+                money_table(rows.drop([c for c in rows.columns if c.endswith("_id")]), currency=currency,
+                            key=f"card_{name}")  # fmt: skip
+
+freshness(cockpit)
