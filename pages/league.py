@@ -8,7 +8,7 @@ from dashboard import charts, data
 from dashboard.components import downloads, empty_state, money_table, target_table
 from dashboard.filters import page_param, set_page_param
 from dashboard.formatting import period_label
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from dashboard.shell import freshness, open_page
 from data_access import aging, appraisal
 from data_access.recovery import TIERS, promise_results
@@ -57,6 +57,12 @@ shown = table.with_columns(
     pl.lit(settings.satisfaction_target).alias("satisfaction_target"),
     pl.lit(settings.escalation_target).alias("escalation_target"), pl.lit(settings.kept_target).alias("kept_target"),
     pl.col("status").replace({"veto": t("status.veto"), "under appeal": t("status.under appeal")}),
+    pl.col("level").replace({v: t(f"league.level.{v}") for v in ("junior", "mid", "senior")}),
+    # Places gained or lost, signed so a glance tells up from down.
+    pl.when(pl.col("rank_change") > 0).then(pl.format("▲ {}", pl.col("rank_change")))
+    .when(pl.col("rank_change") < 0).then(pl.format("▼ {}", -pl.col("rank_change")))
+    .when(pl.col("rank_change") == 0).then(pl.lit("="))
+    .alias("rank_change"),
 ).select(
     "rank", "rank_change", "collector_id", "collector", "region", "level", "cases", "cases_closed", "recovered_cents",
     *tier_columns, "recovery_rate", "recovery_target", "adjusted", "cycle_days", "cycle_improvement", "cycle_target",
@@ -128,7 +134,7 @@ if card_id:
                                         t("col.kept_rate"): history["kept_rate"].to_list()}, percent=True),
                     key="card_rates")  # fmt: skip
     st.plotly_chart(charts.lines(ends, {t("col.score"): history["score"].to_list(),
-                                        t("col.satisfaction"): (history["satisfaction"] * 20).to_list()}),
+                                        t("scorecard.satisfaction_scaled"): (history["satisfaction"] * 20).to_list()}),
                     key="card_scores")  # fmt: skip
     c1, c2 = st.columns(2)
     with c1:
@@ -154,8 +160,11 @@ if card_id:
     if actions.is_empty():
         empty_state(t("scorecard.actions_empty"))
     else:
-        st.dataframe(actions.pivot(on="outcome", index="channel", values="action_id", aggregate_function="len")
-                     .fill_null(0).sort("channel"), hide_index=True)  # fmt: skip
+        by_channel = actions.pivot(on="outcome", index="channel", values="action_id", aggregate_function="len")
+        by_channel = by_channel.fill_null(0).sort("channel").with_columns(
+            pl.col("channel").replace({c: label("channel", c) for c in by_channel["channel"]}))
+        st.dataframe(by_channel.rename({c: label("outcome", c) for c in by_channel.columns if c != "channel"}
+                                       | {"channel": t("col.channel")}), hide_index=True)  # fmt: skip
     c3, c4 = st.columns(2)
     for column, name, date_column in ((c3, "compliance_incidents", "reported_on"), (c4, "appeals", "filed_on")):
         with column:
