@@ -66,7 +66,7 @@ def test_the_league_table_runs_for_each_period_kind(app_on, demo_sqlite_url) -> 
 def test_the_scorecard_opens_from_the_link_and_the_levels_filter(app_on, demo_sqlite_url) -> None:  # noqa: F811
     app = app_on(demo_sqlite_url, script="pages/league.py", period="year", level="senior", card="1")
     assert not app.exception
-    assert set(app.dataframe[0].value["level"]) == {"senior"}
+    assert set(app.dataframe[0].value["level"]) == {"Senior"}
     assert any(s.value.startswith("Scorecard: ") for s in app.subheader)
 
 
