@@ -39,7 +39,7 @@ COLUMN_KEYS = {
     "written_off_cents": "col.written_off", "month_end": "col.month_end", "tier": "col.tier",
     "receivables": "col.receivables", "entry_cents": "col.entry", "collected_cents": "col.collected",
     "rate": "col.rate", "target": "col.target", "met": "col.met", "stay_rate": "col.stay_rate",
-    "roll_rate": "col.roll_rate", "chain_to_write_off": "col.chain_to_write_off", "recovery_rate": "col.recovery_rate",
+    "roll_rate": "col.roll_rate", "chain_to_write_off": "col.chain_to_write_off", "post_write_off_recovery": "col.post_write_off_recovery",
     "scalar": "col.scalar", "loss_rate": "col.loss_rate", "ecl_cents": "col.ecl", "stage": "col.stage",
     "cases": "col.cases", "claimed_cents": "col.claimed", "recovered_cents": "col.recovered",
     "recovered_share": "col.recovered_share", "median_age_days": "col.median_age_days",

@@ -51,6 +51,17 @@ class Cockpit:
         state, _dims = data.state_with_dimensions(*self._key(basis))
         return self.view.filters.apply(state)
 
+    def open_state_or_stop(self, basis: str = DUE_DATE) -> pl.DataFrame:
+        """The filtered state; when nothing is open, say so with the filters named and end the page."""
+        state = self.state(basis)
+        if state.filter(pl.col("outstanding_cents") > 0).is_empty():
+            from dashboard.components import empty_state
+
+            empty_state(t("shell.empty_selection", filters=self.description))
+            freshness(self)
+            st.stop()
+        return state
+
     def dimensions(self) -> pl.DataFrame:
         return data.state_with_dimensions(*self._key(DUE_DATE))[1]
 

@@ -53,12 +53,12 @@ def provision_matrix(
     amounts = dict(outstanding.select(pl.col("bucket").cast(pl.String), "amount_cents").iter_rows())
     for row in rows:
         row["outstanding_cents"] = int(amounts.get(row["bucket"], 0))
-        row["recovery_rate"] = recovery_rate
+        row["post_write_off_recovery"] = recovery_rate
         row["scalar"] = scalar
         row["loss_rate"] = min(row["chain_to_write_off"] * (1 - recovery_rate) * scalar, 1.0)
         row["ecl_cents"] = round(row["outstanding_cents"] * row["loss_rate"])
     return pl.DataFrame(rows).select(
-        "bucket", "outstanding_cents", "stay_rate", "roll_rate", "chain_to_write_off", "recovery_rate", "scalar",
+        "bucket", "outstanding_cents", "stay_rate", "roll_rate", "chain_to_write_off", "post_write_off_recovery", "scalar",
         "loss_rate", "ecl_cents",
     )  # fmt: skip
 

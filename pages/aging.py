@@ -25,11 +25,7 @@ by_invoice_date = st.toggle(t("aging.basis"), value=page_param("basis", (DUE_DAT
 basis = INVOICE_DATE if by_invoice_date else DUE_DATE
 set_page_param("basis", basis, DUE_DATE)
 buckets = cockpit.buckets(basis)
-state = cockpit.state(basis)
-if state.filter(pl.col("outstanding_cents") > 0).is_empty():
-    empty_state(t("shell.empty_selection", filters=cockpit.description))
-    freshness(cockpit)
-    st.stop()
+state = cockpit.open_state_or_stop(basis)
 
 # KPI row
 k = aging.kpis(state)

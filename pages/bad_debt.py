@@ -16,11 +16,7 @@ from data_access.provisions import coverage, post_write_off_recovery_rate, provi
 
 cockpit = open_page(t("bad_debt.title"))
 settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
-state = cockpit.state()
-if state.filter(pl.col("outstanding_cents") > 0).is_empty():
-    empty_state(t("shell.empty_selection", filters=cockpit.description))
-    freshness(cockpit)
-    st.stop()
+state = cockpit.open_state_or_stop()
 book = cockpit.filtered_book()
 buckets = cockpit.buckets()
 ends, snaps, flows = cockpit.history()
@@ -48,7 +44,7 @@ kpi_row([
     Kpi(t("bad_debt.kpi.coverage"), share(ratio or 0, 2), t("bad_debt.kpi.coverage_help")),
     Kpi(t("bad_debt.kpi.recovery"), share(recovery_rate), t("bad_debt.kpi.recovery_help")),
 ])  # fmt: skip
-RATES = ("stay_rate", "roll_rate", "chain_to_write_off", "recovery_rate", "loss_rate")
+RATES = ("stay_rate", "roll_rate", "chain_to_write_off", "post_write_off_recovery", "loss_rate")
 money_table(matrix, currency=currency, key="provision_matrix", percent=RATES,
             labels={"bucket": t("col.bucket")})  # fmt: skip
 downloads(matrix, name=f"provision_matrix_{as_of}", about=f"{about} · look-back {lookback} · scalar {scalar}",

@@ -13,11 +13,7 @@ from data_access import factoring
 
 cockpit = open_page(t("factoring.title"))
 settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
-state = cockpit.state().filter(pl.col("outstanding_cents") > 0)
-if state.is_empty():
-    empty_state(t("shell.empty_selection", filters=cockpit.description))
-    freshness(cockpit)
-    st.stop()
+state = cockpit.open_state_or_stop().filter(pl.col("outstanding_cents") > 0)
 book = cockpit.filtered_book()
 ends, _snaps, _flows = cockpit.history()
 about = f"{t('factoring.title')} · {cockpit.description}"

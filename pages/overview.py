@@ -5,11 +5,10 @@ month-end figures (DSO, CEI, bad-debt rate) are at the latest month end on or be
 """
 
 
-import polars as pl
 import streamlit as st
 
 from dashboard import charts
-from dashboard.components import Kpi, empty_state, kpi_row, link_to
+from dashboard.components import Kpi, kpi_row, link_to
 from dashboard.formatting import days, money, period_label, share, signed_days, signed_money, signed_points
 from dashboard.i18n import t
 from dashboard.shell import freshness, open_page
@@ -20,11 +19,7 @@ from data_access.recovery import Period, kept_rate, overall_recovery, promise_re
 SHOWN_MONTHS = 24
 cockpit = open_page(t("overview.title"))
 settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
-state = cockpit.state()
-if state.filter(pl.col("outstanding_cents") > 0).is_empty():
-    empty_state(t("shell.empty_selection", filters=cockpit.description))
-    freshness(cockpit)
-    st.stop()
+state = cockpit.open_state_or_stop()
 
 book = cockpit.filtered_book()
 ends, snaps, _flows = cockpit.history()
