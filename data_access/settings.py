@@ -8,7 +8,7 @@ A test fails when a setting here is missing from ``docs/configuration.md``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -119,37 +119,26 @@ def load_settings(overrides: dict[str, str] | None = None) -> Settings:
         if name not in raw:
             raise ValueError(f"Unknown setting {key!r}; known settings: {', '.join(sorted(raw))}")
         raw[name] = str(value)
-    edges = _ints(raw["BUCKET_EDGES"])
+    values = {}
+    for f in fields(Settings):  # each value parsed by its field's declared type
+        text = raw[f.name.upper()]
+        try:
+            values[f.name] = _PARSERS[str(f.type)](text)
+        except ValueError:
+            raise ValueError(f"RDASH_{f.name.upper()}={text!r} is not a valid {f.type}") from None
+    settings = Settings(**values)
+    edges = settings.bucket_edges
     if not edges or edges[0] != 0 or list(edges) != sorted(set(edges)):
         raise ValueError(
             f"RDASH_BUCKET_EDGES={raw['BUCKET_EDGES']!r} must start at 0 and rise strictly, e.g. 0,30,60,90,180"
         )
-    weights = _floats(raw["SCORE_WEIGHTS"])
+    weights = settings.score_weights
     if len(weights) != 3 or abs(sum(weights) - 1.0) > 1e-9:
         raise ValueError(f"RDASH_SCORE_WEIGHTS={raw['SCORE_WEIGHTS']!r} must be three weights adding up to 1")
-    return Settings(
-        database_url=raw["DATABASE_URL"],
-        currency=raw["CURRENCY"].upper(),
-        bucket_edges=edges,
-        recovery_targets=_floats(raw["RECOVERY_TARGETS"]),
-        promise_grace_days=int(raw["PROMISE_GRACE_DAYS"]),
-        bad_debt_target=float(raw["BAD_DEBT_TARGET"]),
-        provision_lookback_months=int(raw["PROVISION_LOOKBACK_MONTHS"]),
-        forward_scalar=float(raw["FORWARD_SCALAR"]),
-        write_off_candidate_dpd=int(raw["WRITE_OFF_CANDIDATE_DPD"]),
-        write_off_quiet_days=int(raw["WRITE_OFF_QUIET_DAYS"]),
-        charge_back_days=int(raw["CHARGE_BACK_DAYS"]),
-        limit_utilisation_flag=float(raw["LIMIT_UTILISATION_FLAG"]),
-        score_weights=weights,
-        escalation_days=int(raw["ESCALATION_DAYS"]),
-        escalation_target=float(raw["ESCALATION_TARGET"]),
-        kept_target=float(raw["KEPT_TARGET"]),
-        satisfaction_target=float(raw["SATISFACTION_TARGET"]),
-        cycle_improvement_target=float(raw["CYCLE_IMPROVEMENT_TARGET"]),
-        data_check_seconds=int(raw["DATA_CHECK_SECONDS"]),
-        demo_invoices=int(raw["DEMO_INVOICES"]),
-        demo_seed=int(raw["DEMO_SEED"]),
-    )
+    return replace(settings, currency=settings.currency.upper())
+
+
+_PARSERS = {"str": str, "int": int, "float": float, "tuple[int, ...]": _ints, "tuple[float, ...]": _floats}
 
 
 def setting_names() -> list[str]:

@@ -35,3 +35,8 @@ def test_bucket_edges_that_do_not_rise_are_refused_with_an_example() -> None:
 def test_an_unknown_setting_is_refused() -> None:
     with pytest.raises(ValueError, match="Unknown setting 'COLOUR'"):
         load_settings({"COLOUR": "blue"})
+
+
+def test_a_malformed_number_names_the_setting() -> None:
+    with pytest.raises(ValueError, match=r"RDASH_PROMISE_GRACE_DAYS='three' is not a valid int"):
+        load_settings({"PROMISE_GRACE_DAYS": "three"})
