@@ -101,7 +101,10 @@ def money_table(
 
 def downloads(frame: pl.DataFrame, *, name: str, about: str, key: str, money: tuple[str, ...] = ()) -> None:
     """CSV and Excel downloads of a table, amounts in currency units; Excel says what it shows."""
-    export = cents_to_units(frame, money_columns(frame, money)).with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
+    export = cents_to_units(frame, money_columns(frame, money)).with_columns(
+        pl.col(pl.Enum, pl.Categorical).cast(pl.String),
+        pl.col(pl.Float64).fill_nan(None),  # Excel has no NaN; an unknown ratio is an empty cell
+    )
     csv = export.write_csv().encode("utf-8-sig")  # BOM: Excel opens Chinese names correctly
     with st.container(horizontal=True):
         st.download_button(t("download.csv"), csv, f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:")

@@ -302,6 +302,9 @@ def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Perio
         .with_columns(pl.col("cases", "cases_closed", "recovered_cents", "incidents").fill_null(0),
                       pl.col("under_appeal").fill_null(False))
     )  # fmt: skip
+    # A ratio over nothing (no entries, no previous cycle) is unknown, not NaN or infinite.
+    floats = [name for name, dtype in result.schema.items() if dtype == pl.Float64]
+    result = result.with_columns(pl.when(pl.col(name).is_finite()).then(pl.col(name)).alias(name) for name in floats)
     return rank(composite(result, targets))
 
 

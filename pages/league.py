@@ -123,9 +123,10 @@ if card_id:
                  level=t(f"league.level.{person['level']}"), hired=person["hire_date"], capacity=person["capacity"],
                  mentor=t("scorecard.mentor", mentor=mentor[0]) if mentor else ""))  # fmt: skip
     history = []
-    for p in appraisal.periods_back(kind, as_of, HISTORY_PERIODS):
-        one = data.league(*key, p.start, p.end, as_of).filter(pl.col("collector_id") == collector_id)
-        history.append(one.with_columns(pl.lit(p.end).alias("period_end")))
+    with st.spinner(t("shell.loading")):  # first opening computes each period's league once
+        for p in appraisal.periods_back(kind, as_of, HISTORY_PERIODS):
+            one = data.league(*key, p.start, p.end, as_of).filter(pl.col("collector_id") == collector_id)
+            history.append(one.with_columns(pl.lit(p.end).alias("period_end")))
     history = pl.concat(history, how="diagonal_relaxed")
     st.markdown(f"**{t('scorecard.history', n=HISTORY_PERIODS)}**")
     ends = history["period_end"].to_list()

@@ -74,3 +74,11 @@ def test_the_league_table_explains_an_empty_selection(app_on, demo_sqlite_url) -
     app = app_on(demo_sqlite_url, script="pages/league.py", region="10", collector="1")
     assert not app.exception
     assert any("No collector matches" in i.value for i in app.info)
+
+
+@pytest.mark.parametrize("script", ["pages/overview.py", "pages/aging.py", "pages/bad_debt.py",
+                                    "pages/factoring.py", "pages/league.py"])  # fmt: skip
+def test_each_page_copes_with_an_as_of_date_in_the_first_weeks_of_history(app_on, demo_sqlite_url, script) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script=script, as_of="2023-12-15", card="1")
+    assert not app.exception
+    assert not app.error

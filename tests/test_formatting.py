@@ -27,3 +27,11 @@ def test_table_format_and_shares() -> None:
 def test_cents_become_currency_units_for_display() -> None:
     frame = cents_to_units(pl.DataFrame({"amount_cents": [9_999], "n": [1]}), ["amount_cents"])
     assert frame.rows() == [(99.99, 1)]
+
+
+
+def test_a_table_with_an_unknown_ratio_exports_to_excel() -> None:
+    from dashboard.components import excel_bytes
+
+    frame = pl.DataFrame({"rate": [0.5, float("nan")]}).with_columns(pl.col("rate").fill_nan(None))
+    assert excel_bytes(frame, "about")[:2] == b"PK"  # a zip: an xlsx workbook
