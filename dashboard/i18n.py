@@ -114,6 +114,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "attention.driver_industry": "{name}: {wo} of write-offs from {book} of the book",
         "attention.driver_region": "{name}: {wo} of write-offs from {book} of the book",
         "attention.severe_region": "{name}: {share} of outstanding is 90+ days past due (overall {overall})",
+        "attention.tier_below_target": "Recovery of the {tier} tier this period: {share} against a {overall} target",
         "attention.write_off_candidates": "Write-off candidates: {count} invoice(s), {amount}",
         "attention.charge_backs": "Charge-back candidates: {count} overdue recourse invoice(s), {amount}",
         "attention.over_limit": "Over {flag} of their credit limit: {count} debtor(s)",

@@ -20,7 +20,7 @@ class Attention:
 
 def attention_items(
     *, driver: Driver | None, regions: pl.DataFrame, severe_share: float, candidates: pl.DataFrame,
-    charge_backs: pl.DataFrame, over_limit: int, region_ids: dict[str, int],
+    charge_backs: pl.DataFrame, over_limit: int, region_ids: dict[str, int], tiers: pl.DataFrame | None = None,
 ) -> list[Attention]:  # fmt: skip
     """Findings, most serious first. ``regions`` is aging by region with a severe (90+) share column."""
     items: list[Attention] = []
@@ -33,6 +33,10 @@ def attention_items(
         items.append(Attention("severe_region", {"name": row["region"], "share": row["severe_share"],
                                                  "overall": severe_share}, "aging",
                                {"region": str(row["region_id"])}))  # fmt: skip
+    if tiers is not None:  # recovery tiers below target this period: the league table shows who
+        for row in tiers.filter(pl.col("met") == False).iter_rows(named=True):  # noqa: E712 - null is not missed
+            items.append(Attention("tier_below_target", {"tier": row["tier"], "share": row["rate"],
+                                                         "overall": row["target"]}, "league", {"period": "month"}))  # fmt: skip
     if candidates.height:
         items.append(Attention("write_off_candidates", {"count": candidates.height,
                                                         "cents": int(candidates["outstanding_cents"].sum())},

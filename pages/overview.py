@@ -31,14 +31,10 @@ st.caption(t("overview.period", period=period_label(period.start, period.end),
              previous=period_label(previous.start, previous.end), month_end=month["month_end"]))  # fmt: skip
 
 
-def recovery(p: Period) -> tuple[float | None, float | None]:
-    return overall_recovery(recovery_by_tier(recovery_pool(book, p), settings.recovery_targets))
-
-
 then_label, month_before = previous.end.isoformat(), before["month_end"].isoformat()
 now, then = aging.kpis(state), aging.kpis(cockpit.state_at(previous.end))
-rate, target = recovery(period)
-rate_before, _ = recovery(previous)
+tiers_now = recovery_by_tier(recovery_pool(book, period), settings.recovery_targets)
+rate, target = overall_recovery(tiers_now)
 promises = promise_results(cockpit.table("promises"), book, settings.promise_grace_days, as_of)
 kept, kept_before = kept_rate(promises, period), kept_rate(promises, previous)
 
@@ -122,6 +118,7 @@ items = attention_items(
     driver=driver, regions=aging.severe_share_by(state, "region"), severe_share=now.severe_share,
     candidates=candidates, charge_backs=factoring.charge_back_candidates(state, settings.charge_back_days),
     over_limit=int(utilisation["over_flag"].fill_null(False).sum()), region_ids={v: k for k, v in cockpit.options.regions.items()},
+    tiers=tiers_now,
 )  # fmt: skip
 if not items:
     st.caption(t("overview.attention_none"))

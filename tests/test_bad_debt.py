@@ -47,3 +47,16 @@ def test_write_off_candidates_are_old_and_quiet() -> None:
     candidates = bad_debt.write_off_candidates(state, b, events, AS_OF, min_dpd=360, quiet_days=90)
     assert candidates.select("invoice_number", "dpd", "events", "latest_event").rows() == [
         ("T-1", 395, 1, "litigation")]  # fmt: skip
+
+
+def test_attention_lists_tiers_below_target_with_a_link_to_the_league_table() -> None:
+    from data_access.attention import attention_items
+
+    tiers = pl.DataFrame({"tier": ["1-30", "31-60", "61-90"], "rate": [0.72, 0.85, None],
+                          "target": [0.9, 0.8, 0.7], "met": [False, True, None]})  # fmt: skip
+    empty = pl.DataFrame({"outstanding_cents": []}, schema={"outstanding_cents": pl.Int64})
+    regions = pl.DataFrame({"region_id": [1], "region": ["East China"], "severe_share": [0.01]})
+    items = attention_items(driver=None, regions=regions, severe_share=0.01, candidates=empty, charge_backs=empty,
+                            over_limit=0, region_ids={}, tiers=tiers)  # fmt: skip
+    assert [(i.kind, i.values["tier"], i.page, i.params) for i in items] == [
+        ("tier_below_target", "1-30", "league", {"period": "month"})]  # fmt: skip
