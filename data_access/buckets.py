@@ -45,6 +45,3 @@ class Buckets:
 
     def label(self, days: pl.Expr) -> pl.Expr:
         return pl.lit(pl.Series(self.labels, dtype=self.dtype)).gather(self.index(days))
-
-    def overdue_labels(self) -> tuple[str, ...]:
-        return tuple(label for label in self.labels if label != CURRENT)
