@@ -13,12 +13,12 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from data_access import asof, snapshots
-from data_access.buckets import Buckets
-from data_access.portfolio import Portfolio, load_portfolio
-from data_access.seeding import ensure_database
+from data_access.metrics import asof, snapshots
+from data_access.metrics.buckets import Buckets
+from data_access.book.portfolio import Portfolio, load_portfolio
+from data_access.demo.seeding import ensure_database
 from data_access.settings import Settings, load_settings
-from data_access.store import Scope, Store
+from data_access.db.store import Scope, Store
 
 
 def _secret_overrides() -> dict[str, str]:
@@ -113,7 +113,7 @@ def table(url: str, version: int, regions: tuple[int, ...] | None, name: str) ->
 def filtered_book(url: str, version: int, regions: tuple[int, ...] | None, as_of: date, edges: tuple[int, ...],
                   filters_key: tuple) -> Portfolio:  # fmt: skip
     """The book restricted to the filtered invoices, for monthly figures (filters resolved at as_of)."""
-    from data_access.filters import Filters
+    from data_access.book.filters import Filters
 
     book = portfolio(url, version, regions)
     _state, dims = state_with_dimensions(url, version, regions, as_of, "due", edges)
@@ -126,7 +126,7 @@ APPRAISAL_TABLES = ("collection_actions", "promises", "satisfaction_surveys", "e
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def settlements(url: str, version: int, regions: tuple[int, ...] | None) -> pl.DataFrame:
-    from data_access.appraisal import settlements as settled
+    from data_access.metrics.appraisal import settlements as settled
 
     return settled(portfolio(url, version, regions))
 
@@ -138,8 +138,8 @@ def appraisal_tables(url: str, version: int, regions: tuple[int, ...] | None) ->
 @st.cache_resource(max_entries=32, show_spinner=False)
 def league(url: str, version: int, regions: tuple[int, ...] | None, start: date, end: date, as_of: date) -> pl.DataFrame:
     """The league table of one period, every collector: computed once per period and data version."""
-    from data_access import appraisal
-    from data_access.recovery import Period
+    from data_access.metrics import appraisal
+    from data_access.metrics.recovery import Period
 
     s = settings()
     tables = appraisal_tables(url, version, regions)

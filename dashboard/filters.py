@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from data_access.filters import Filters
+from data_access.book.filters import Filters
 from dashboard.i18n import t
 
 _KEY = "flt_"  # session-state prefix of the filter widgets

@@ -19,10 +19,10 @@ from dashboard.components import link_to
 from dashboard.filters import Options, View, describe, sidebar
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
-from data_access.buckets import DUE_DATE, Buckets
-from data_access.portfolio import Portfolio
+from data_access.metrics.buckets import DUE_DATE, Buckets
+from data_access.book.portfolio import Portfolio
 from data_access.settings import Settings
-from data_access.snapshots import HISTORY_MONTHS
+from data_access.metrics.snapshots import HISTORY_MONTHS
 
 
 @dataclass(frozen=True)

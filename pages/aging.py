@@ -13,8 +13,8 @@ from dashboard.filters import page_param, set_page_param
 from dashboard.formatting import days, money, share
 from dashboard.i18n import label, t
 from dashboard.shell import freshness, open_page
-from data_access import aging, snapshots
-from data_access.buckets import DUE_DATE, INVOICE_DATE
+from data_access.metrics import aging, snapshots
+from data_access.metrics.buckets import DUE_DATE, INVOICE_DATE
 
 TREND_MONTHS = 24
 cockpit = open_page(t("aging.title"))

@@ -10,9 +10,9 @@ from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_tab
 from dashboard.formatting import money, share
 from dashboard.i18n import label, t
 from dashboard.shell import freshness, open_page
-from data_access import aging, bad_debt
-from data_access.filters import Filters
-from data_access.provisions import coverage, post_write_off_recovery_rate, provision_matrix
+from data_access.metrics import aging, bad_debt
+from data_access.book.filters import Filters
+from data_access.metrics.provisions import coverage, post_write_off_recovery_rate, provision_matrix
 
 cockpit = open_page(t("bad_debt.title"))
 settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of

@@ -9,7 +9,7 @@ from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_tab
 from dashboard.formatting import money, share
 from dashboard.i18n import t
 from dashboard.shell import freshness, open_page
-from data_access import factoring
+from data_access.metrics import factoring
 
 cockpit = open_page(t("factoring.title"))
 settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of

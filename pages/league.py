@@ -1,5 +1,5 @@
 """Collectors: the league table of a month, quarter or year, the fairness view and one collector's
-scorecard. Every figure comes from data_access.appraisal; this page arranges and colours them."""
+scorecard. Every figure comes from data_access.metrics.appraisal; this page arranges and colours them."""
 
 import polars as pl
 import streamlit as st
@@ -10,8 +10,8 @@ from dashboard.filters import page_param, set_page_param
 from dashboard.formatting import period_label
 from dashboard.i18n import label, t
 from dashboard.shell import freshness, open_page
-from data_access import aging, appraisal
-from data_access.recovery import TIERS, promise_results
+from data_access.metrics import aging, appraisal
+from data_access.metrics.recovery import TIERS, promise_results
 
 HISTORY_PERIODS = 12
 cockpit = open_page(t("league.title"))

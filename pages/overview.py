@@ -12,9 +12,9 @@ from dashboard.components import Kpi, kpi_row, link_to
 from dashboard.formatting import days, money, period_label, share, signed_days, signed_money, signed_points
 from dashboard.i18n import t
 from dashboard.shell import freshness, open_page
-from data_access import aging, bad_debt, factoring, monthly
-from data_access.attention import attention_items
-from data_access.recovery import Period, kept_rate, overall_recovery, promise_results, recovery_by_tier, recovery_pool
+from data_access.metrics import aging, bad_debt, factoring, monthly
+from data_access.metrics.attention import attention_items
+from data_access.metrics.recovery import Period, kept_rate, overall_recovery, promise_results, recovery_by_tier, recovery_pool
 
 SHOWN_MONTHS = 24
 cockpit = open_page(t("overview.title"))

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access.portfolio import Portfolio, reductions_frame
+from data_access.book.portfolio import Portfolio, reductions_frame
 
 
 def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from data_access.engine import open_engine
-from data_access.seeding import seed_demo
+from data_access.db.engine import open_engine
+from data_access.demo.seeding import seed_demo
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 POSTGRES_SERVER = os.environ.get("RDASH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -4,9 +4,9 @@ from datetime import date
 
 import polars as pl
 
-from data_access import aging
-from data_access.asof import debtor_dimensions, invoice_state, with_dimensions
-from data_access.buckets import Buckets
+from data_access.metrics import aging
+from data_access.metrics.asof import debtor_dimensions, invoice_state, with_dimensions
+from data_access.metrics.buckets import Buckets
 from tests.books import book
 
 BUCKETS = Buckets.from_edges((0, 30, 60, 90, 180))

@@ -6,7 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data_access.engine import open_engine
+from data_access.db.engine import open_engine
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access import appraisal
-from data_access.recovery import Period
+from data_access.metrics import appraisal
+from data_access.metrics.recovery import Period
 from tests.books import book
 
 FEBRUARY = Period(date(2026, 2, 1), date(2026, 2, 28))

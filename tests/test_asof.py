@@ -4,8 +4,8 @@ from datetime import date
 
 import polars as pl
 
-from data_access.asof import invoice_state
-from data_access.buckets import Buckets
+from data_access.metrics.asof import invoice_state
+from data_access.metrics.buckets import Buckets
 from tests.books import book
 
 BUCKETS = Buckets.from_edges((0, 30, 60, 90, 180))

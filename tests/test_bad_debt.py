@@ -4,9 +4,9 @@ from datetime import date
 
 import polars as pl
 
-from data_access import bad_debt
-from data_access.asof import debtor_dimensions, invoice_state, with_dimensions
-from data_access.buckets import Buckets
+from data_access.metrics import bad_debt
+from data_access.metrics.asof import debtor_dimensions, invoice_state, with_dimensions
+from data_access.metrics.buckets import Buckets
 from tests.books import book
 
 AS_OF = date(2026, 6, 30)
@@ -50,7 +50,7 @@ def test_write_off_candidates_are_old_and_quiet() -> None:
 
 
 def test_attention_lists_tiers_below_target_with_a_link_to_the_league_table() -> None:
-    from data_access.attention import attention_items
+    from data_access.metrics.attention import attention_items
 
     tiers = pl.DataFrame({"tier": ["1-30", "31-60", "61-90"], "rate": [0.72, 0.85, None],
                           "target": [0.9, 0.8, 0.7], "met": [False, True, None]})  # fmt: skip

@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from data_access.buckets import INVOICE_DATE, Buckets
+from data_access.metrics.buckets import INVOICE_DATE, Buckets
 
 EDGES = (0, 30, 60, 90, 180)
 

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from data_access.buckets import Buckets
-from data_access.demo import CNY, GRADES, generate
-from data_access.portfolio import Portfolio, reductions_frame
-from data_access.snapshots import month_ends, snapshots
+from data_access.metrics.buckets import Buckets
+from data_access.demo.generator import CNY, GRADES, generate
+from data_access.book.portfolio import Portfolio, reductions_frame
+from data_access.metrics.snapshots import month_ends, snapshots
 
 END = date(2026, 10, 31)
 
@@ -170,7 +170,7 @@ def test_rare_compliance_incidents_some_confirmed(demo) -> None:
 
 @pytest.mark.parametrize("quarter_end", [date(2026, 6, 30), date(2026, 9, 30)])
 def test_seniors_come_out_ahead_on_difficulty_adjusted_recovery(demo, quarter_end) -> None:
-    from data_access import appraisal
+    from data_access.metrics import appraisal
 
     portfolio = as_portfolio(demo)
     entries, cash = appraisal.recovery_by_collector(portfolio, appraisal.period_containing("quarter", quarter_end))

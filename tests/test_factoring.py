@@ -5,9 +5,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access import factoring
-from data_access.asof import debtor_dimensions, invoice_state, with_dimensions
-from data_access.buckets import Buckets
+from data_access.metrics import factoring
+from data_access.metrics.asof import debtor_dimensions, invoice_state, with_dimensions
+from data_access.metrics.buckets import Buckets
 from tests.books import book
 
 AS_OF = date(2026, 3, 31)

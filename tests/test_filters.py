@@ -5,7 +5,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.filters import Options, View, describe, parse_url, to_url
-from data_access.filters import Filters
+from data_access.book.filters import Filters
 
 OPTIONS = Options(
     regions={1: "East China", 2: "South China"},

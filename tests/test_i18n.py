@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.i18n import STRINGS, t
 from dashboard.navigation import PAGES
-from data_access.aging import DIMENSIONS
+from data_access.metrics.aging import DIMENSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*ROOT.glob("app.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("dashboard/*.py")]

@@ -5,15 +5,15 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access.buckets import Buckets
-from data_access.monthly import (
+from data_access.metrics.buckets import Buckets
+from data_access.metrics.monthly import (
     best_possible_dso,
     collection_effectiveness,
     count_back_dso,
     month_series,
     with_ratios,
 )
-from data_access.snapshots import month_ends, snapshots
+from data_access.metrics.snapshots import month_ends, snapshots
 from tests.books import book
 
 

@@ -4,13 +4,13 @@ from datetime import date
 
 import pytest
 
-from data_access import aging
-from data_access.asof import debtor_dimensions, invoice_state, with_dimensions
-from data_access.buckets import Buckets
-from data_access.engine import open_engine, schema_problem
-from data_access.portfolio import load_portfolio
-from data_access.snapshots import aging_trend, month_ends, snapshots
-from data_access.store import Scope, Store
+from data_access.metrics import aging
+from data_access.metrics.asof import debtor_dimensions, invoice_state, with_dimensions
+from data_access.metrics.buckets import Buckets
+from data_access.db.engine import open_engine, schema_problem
+from data_access.book.portfolio import load_portfolio
+from data_access.metrics.snapshots import aging_trend, month_ends, snapshots
+from data_access.db.store import Scope, Store
 from tests.conftest import DEMO_END, seed_test_demo
 
 BUCKETS = Buckets.from_edges((0, 30, 60, 90, 180))

@@ -5,8 +5,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access.provisions import coverage, post_write_off_recovery_rate, provision_matrix
-from data_access.snapshots import PAID, WRITTEN_OFF
+from data_access.metrics.provisions import coverage, post_write_off_recovery_rate, provision_matrix
+from data_access.metrics.snapshots import PAID, WRITTEN_OFF
 
 LABELS = ("Current", "1-30", "30+")
 ORIGIN = pl.Enum(LABELS)

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data_access import aging
-from data_access.asof import invoice_balances, invoice_state
-from data_access.buckets import Buckets
-from data_access.portfolio import load_portfolio
-from data_access.store import Scope, Store
+from data_access.metrics import aging
+from data_access.metrics.asof import invoice_balances, invoice_state
+from data_access.metrics.buckets import Buckets
+from data_access.book.portfolio import load_portfolio
+from data_access.db.store import Scope, Store
 from tests.books import book
 
 BUCKETS = Buckets.from_edges((0, 30, 60, 90, 180))

@@ -5,7 +5,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access.recovery import Period, kept_rate, overall_recovery, promise_results, recovery_by_tier, recovery_pool
+from data_access.metrics.recovery import Period, kept_rate, overall_recovery, promise_results, recovery_by_tier, recovery_pool
 from tests.books import book
 
 FEBRUARY = Period(date(2026, 2, 1), date(2026, 2, 28))

@@ -1,10 +1,10 @@
-"""The Alembic migrations build exactly the schema that data_access.schema declares."""
+"""The Alembic migrations build exactly the schema that data_access.db.schema declares."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from data_access.engine import head_revision, migrate, open_engine, schema_problem
-from data_access.schema import metadata
+from data_access.db.engine import head_revision, migrate, open_engine, schema_problem
+from data_access.db.schema import metadata
 
 
 def test_migrations_match_the_declared_schema(empty_sqlite_url) -> None:

@@ -4,9 +4,9 @@ from datetime import date
 
 import polars as pl
 
-from data_access.asof import invoice_state
-from data_access.buckets import Buckets
-from data_access.snapshots import aging_trend, month_ends, roll_flows, roll_matrix, snapshots
+from data_access.metrics.asof import invoice_state
+from data_access.metrics.buckets import Buckets
+from data_access.metrics.snapshots import aging_trend, month_ends, roll_flows, roll_matrix, snapshots
 from tests.books import book
 
 BUCKETS = Buckets.from_edges((0, 30, 60, 90, 180))

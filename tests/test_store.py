@@ -3,8 +3,8 @@
 import polars as pl
 import pytest
 
-from data_access import schema
-from data_access.store import _REGION_PATH, Scope, Store
+from data_access.db import schema
+from data_access.db.store import _REGION_PATH, Scope, Store
 
 
 def test_every_business_table_has_a_region_path_for_scoping() -> None:

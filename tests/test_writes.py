@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, insert, select
 
-from data_access import schema
-from data_access.engine import migrate, open_engine, schema_problem
-from data_access.seeding import seed_demo
-from data_access.store import Scope, Store
-from data_access.writes import audited_write
+from data_access.db import schema
+from data_access.db.engine import migrate, open_engine, schema_problem
+from data_access.demo.seeding import seed_demo
+from data_access.db.store import Scope, Store
+from data_access.db.writes import audited_write
 
 
 def counts(engine) -> dict[str, int]:

@@ -10,8 +10,8 @@ from datetime import date
 
 import polars as pl
 
-from data_access.buckets import DUE_DATE, Buckets
-from data_access.portfolio import CREDIT, PAYMENT, WRITE_OFF, Portfolio
+from data_access.metrics.buckets import DUE_DATE, Buckets
+from data_access.book.portfolio import CREDIT, PAYMENT, WRITE_OFF, Portfolio
 
 STATE_COLUMNS = (
     "invoice_id", "invoice_number", "client_id", "debtor_id", "issue_date", "due_date", "amount_cents", "recourse",

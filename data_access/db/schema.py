@@ -283,7 +283,7 @@ audit_log = Table(
     Column("actor", String(120), nullable=False),
     Column("action", String(60), nullable=False),
     Column("details", Text, nullable=False, comment="JSON"),
-    comment="append-only: rows are inserted by data_access.writes and never updated",
+    comment="append-only: rows are inserted by data_access.db.writes and never updated",
 )
 
 UniqueConstraint(debtor_ratings.c.debtor_id, debtor_ratings.c.rated_on)

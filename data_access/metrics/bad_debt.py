@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from data_access.portfolio import PAYMENT, WRITE_OFF, Portfolio
+from data_access.book.portfolio import PAYMENT, WRITE_OFF, Portfolio
 
 
 def write_offs(book: Portfolio, as_of: date) -> pl.DataFrame:

@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=60), nullable=False),
     sa.Column('details', sa.Text(), nullable=False, comment='JSON'),
     sa.PrimaryKeyConstraint('audit_id', name=op.f('pk_audit_log')),
-    comment='append-only: rows are inserted by data_access.writes and never updated'
+    comment='append-only: rows are inserted by data_access.db.writes and never updated'
     )
     op.create_table('meta',
     sa.Column('key', sa.String(length=64), nullable=False),

@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access.store import Scope, Store
+from data_access.db.store import Scope, Store
 
 PAYMENT, CREDIT, WRITE_OFF = "payment", "credit", "write_off"
 

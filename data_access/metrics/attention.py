@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from data_access.bad_debt import Driver
+from data_access.metrics.bad_debt import Driver
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from data_access.buckets import Buckets
+from data_access.metrics.buckets import Buckets
 
 # Dimension -> (key column, label column) in the state frame.
 DIMENSIONS = {

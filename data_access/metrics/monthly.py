@@ -11,8 +11,8 @@ from datetime import date
 
 import polars as pl
 
-from data_access.buckets import CURRENT
-from data_access.portfolio import CREDIT, PAYMENT, WRITE_OFF, Portfolio
+from data_access.metrics.buckets import CURRENT
+from data_access.book.portfolio import CREDIT, PAYMENT, WRITE_OFF, Portfolio
 
 
 def count_back_dso(receivables: float, months_newest_first: list[tuple[float, int]]) -> float | None:

@@ -10,10 +10,10 @@ from datetime import date
 
 from sqlalchemy import Engine, func, select
 
-from data_access import schema
-from data_access.demo import generate
-from data_access.engine import migrate, open_engine, schema_problem
-from data_access.writes import audited_write, bulk_insert, set_meta
+from data_access.db import schema
+from data_access.demo.generator import generate
+from data_access.db.engine import migrate, open_engine, schema_problem
+from data_access.db.writes import audited_write, bulk_insert, set_meta
 
 # Parents before children, so foreign keys hold at every insert.
 LOAD_ORDER = (

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         settings = load_settings()
         if settings.is_default_sqlite:  # first run: create and seed the embedded demo database now
-            from data_access.seeding import ensure_database
+            from data_access.demo.seeding import ensure_database
 
             print(f"Preparing {settings.database_url} (the demo portfolio is written on first run)…", flush=True)
             problem = ensure_database(settings.database_url, invoices=settings.demo_invoices, seed=settings.demo_seed,
@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
                    "--server.port", str(args.port), *args.streamlit_args]  # fmt: skip
         return subprocess.call(command, cwd=PROJECT_ROOT, env=os.environ.copy())
     if args.command == "demo":
-        from data_access.engine import open_engine
-        from data_access.seeding import seed_demo
+        from data_access.db.engine import open_engine
+        from data_access.demo.seeding import seed_demo
 
         try:
             counts = seed_demo(open_engine(args.database_url), invoices=args.invoices, seed=args.seed, end=args.end,
@@ -73,13 +73,13 @@ def main(argv: list[str] | None = None) -> int:
               + ", ".join(f"{name} {rows:,}" for name, rows in counts.items()))  # fmt: skip
         return 0
     if args.command == "migrate":
-        from data_access.engine import head_revision, migrate, open_engine
+        from data_access.db.engine import head_revision, migrate, open_engine
 
         migrate(open_engine(args.database_url))
         print(f"Schema at revision {head_revision()}")
         return 0
     if args.command == "bench":
-        from data_access.bench import run_benchmark
+        from data_access.tools.bench import run_benchmark
 
         print(run_benchmark(args.invoices, args.seed, args.repeat, args.output))
         return 0

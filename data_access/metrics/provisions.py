@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_access.snapshots import WRITTEN_OFF, roll_matrix
+from data_access.metrics.snapshots import WRITTEN_OFF, roll_matrix
 
 
 def post_write_off_recovery_rate(write_offs_cents: int, recoveries_cents: int) -> float:

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from data_access.asof import reductions_until
-from data_access.buckets import Buckets
-from data_access.portfolio import PAYMENT, Portfolio
+from data_access.metrics.asof import reductions_until
+from data_access.metrics.buckets import Buckets
+from data_access.book.portfolio import PAYMENT, Portfolio
 
 TIER_EDGES = (0, 30, 60, 90)  # tiers 1-30, 31-60, 61-90, 90+ of the appraisal scheme
 TIERS = Buckets.from_edges(TIER_EDGES).labels[1:]

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from data_access.portfolio import PAYMENT, Portfolio
-from data_access.recovery import TIERS, Period, promise_results, recovery_pool
+from data_access.book.portfolio import PAYMENT, Portfolio
+from data_access.metrics.recovery import TIERS, Period, promise_results, recovery_pool
 
 KINDS = ("month", "quarter", "year")
 
@@ -277,7 +277,7 @@ def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Perio
         (pl.col("collected_cents").sum() / pl.col("entry_cents").sum()).alias("recovery_rate"),
         ((pl.col("entry_cents") * pl.col("target")).sum() / pl.col("entry_cents").sum()).alias("recovery_target"),
     )
-    from data_access.asof import invoice_balances
+    from data_access.metrics.asof import invoice_balances
 
     closed_invoices = invoice_balances(book, period.end).filter(pl.col("remainder_cents") <= 0).select("invoice_id")
     cases = entries.with_columns(pl.col("invoice_id").is_in(closed_invoices["invoice_id"].implode()).alias("closed"))

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import polars as pl
 
-from data_access import aging, asof, monthly, snapshots
-from data_access.buckets import Buckets
-from data_access.engine import open_engine
-from data_access.filters import Filters
-from data_access.portfolio import load_portfolio
-from data_access.provisions import provision_matrix
-from data_access.recovery import Period, recovery_by_tier, recovery_pool
-from data_access.seeding import seed_demo
-from data_access.store import Scope, Store
+from data_access.metrics import aging, asof, monthly, snapshots
+from data_access.metrics.buckets import Buckets
+from data_access.db.engine import open_engine
+from data_access.book.filters import Filters
+from data_access.book.portfolio import load_portfolio
+from data_access.metrics.provisions import provision_matrix
+from data_access.metrics.recovery import Period, recovery_by_tier, recovery_pool
+from data_access.demo.seeding import seed_demo
+from data_access.db.store import Scope, Store
 
 EDGES = (0, 30, 60, 90, 180)
 TREND_MONTHS = 24

@@ -28,9 +28,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from data_access import schema
-from data_access.engine import open_engine
-from data_access.writes import DATA_VERSION_KEY
+from data_access.db import schema
+from data_access.db.engine import open_engine
+from data_access.db.writes import DATA_VERSION_KEY
 
 
 @dataclass(frozen=True)

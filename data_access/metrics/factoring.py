@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access.portfolio import CREDIT, Portfolio
+from data_access.book.portfolio import CREDIT, Portfolio
 
 
 def dilution_by_month(book: Portfolio, months: list[date], window: int = 3) -> pl.DataFrame:

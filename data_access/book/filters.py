@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 
 import polars as pl
 
-from data_access.portfolio import Portfolio
+from data_access.book.portfolio import Portfolio
 
 
 @dataclass(frozen=True)

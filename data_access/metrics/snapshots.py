@@ -15,8 +15,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from data_access.buckets import DUE_DATE, Buckets
-from data_access.portfolio import WRITE_OFF, Portfolio
+from data_access.metrics.buckets import DUE_DATE, Buckets
+from data_access.book.portfolio import WRITE_OFF, Portfolio
 
 # Month ends kept for trends: 24 shown, 12 more so the first shown month has a trailing year behind
 # it, and one more for the roll into the oldest shown month.

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
-from data_access.schema import audit_log, meta
+from data_access.db.schema import audit_log, meta
 
 DATA_VERSION_KEY = "data_version"
 

@@ -1,0 +1,1 @@
+"""The deterministic demo portfolio and the seeding of an empty database."""

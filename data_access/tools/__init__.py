@@ -1,0 +1,1 @@
+"""The `rdash` command line and the benchmark."""
