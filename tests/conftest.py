@@ -48,6 +48,15 @@ def demo_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
+def demo_copy_url(demo_sqlite_url: str, tmp_path: Path) -> str:
+    """A private copy of the demo database, for a test that writes."""
+    source = Path(demo_sqlite_url.removeprefix("sqlite:///"))
+    copy = tmp_path / "demo_copy.sqlite"
+    shutil.copyfile(source, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
 def empty_sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'empty.sqlite'}"
 

@@ -53,3 +53,73 @@ def test_scope_is_applied_in_sql_on_postgres_too(postgres_demo) -> None:
     debtors = Store(postgres_demo).read("debtors", Scope.everything())
     regions = debtors.filter(debtors["debtor_id"].is_in(invoices["debtor_id"].unique().implode()))["region_id"]
     assert set(regions) == {2}
+
+
+def test_postgres_migrations_match_the_declared_schema(postgres_demo) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from data_access.db.schema import metadata
+
+    with open_engine(postgres_demo).connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+
+
+@pytest.fixture
+def fresh_postgres(postgres_database):
+    """An empty migrated database of its own (the module's demo database stays untouched)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from data_access.db.engine import migrate
+
+    admin = create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+    name = f"rdash_w_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = postgres_database.rsplit("/", 1)[0] + f"/{name}"
+    engine = open_engine(url)
+    migrate(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_concurrent_writers_lose_no_version_and_do_not_fork_the_chain(fresh_postgres) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data_access.db.audit import verify_chain
+    from data_access.db.writes import audited_write, versions
+
+    def writer(first: int) -> None:
+        for region_id in range(first, first + 10):
+            with audited_write(fresh_postgres, actor=f"writer{first}", action="add_region", tables=("regions",)) as w:
+                w.insert("regions", {"region_id": region_id, "name": f"R{region_id}", "name_zh": "区"})
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(writer, (1, 101, 201, 301)))
+    with fresh_postgres.connect() as connection:
+        assert versions(connection)["regions"] == 40
+        assert versions(connection)["audit_log"] == 40
+    verdict = verify_chain(fresh_postgres)
+    assert verdict.ok and verdict.entries == 40
+
+
+def test_two_first_writes_on_a_fresh_database_both_land(fresh_postgres) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data_access.db.audit import verify_chain
+    from data_access.db.writes import audited_write
+
+    def first_write(region_id: int) -> None:
+        with audited_write(fresh_postgres, actor="t", action="add_region", tables=("regions",)) as w:
+            w.insert("regions", {"region_id": region_id, "name": f"R{region_id}", "name_zh": "区"})
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(first_write, (1, 2)))
+    assert verify_chain(fresh_postgres).entries == 2

@@ -1,15 +1,15 @@
-"""The write door: every write is transactional and audited; bad input leaves the database as it was."""
+"""The write door: one transaction with per-table versions and an audit entry; bad input changes nothing."""
 
 from datetime import date
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from data_access.db import schema
 from data_access.db.engine import migrate, open_engine, schema_problem
-from data_access.demo.seeding import seed_demo
 from data_access.db.store import Scope, Store
-from data_access.db.writes import audited_write
+from data_access.db.writes import WriteRefused, audited_write
+from data_access.demo.seeding import seed_demo
 
 
 def counts(engine) -> dict[str, int]:
@@ -18,27 +18,77 @@ def counts(engine) -> dict[str, int]:
                 for name, table in schema.metadata.tables.items()}  # fmt: skip
 
 
-def test_an_audited_write_commits_with_one_audit_row_and_a_new_data_version(empty_sqlite_url) -> None:
+@pytest.fixture
+def fresh(empty_sqlite_url):
     engine = open_engine(empty_sqlite_url)
     migrate(engine)
-    with audited_write(engine, actor="tester", action="add_region", details={"name": "Hainan"}) as connection:
-        connection.execute(insert(schema.regions).values(region_id=1, name="Hainan", name_zh="海南"))
+    yield engine
+    engine.dispose()
+
+
+def add_region(engine, region_id: int = 1, name: str = "Hainan") -> None:
+    with audited_write(engine, actor="tester", action="add_region", tables=("regions",), details={"why": "test"}) as w:
+        w.insert("regions", {"region_id": region_id, "name": name, "name_zh": "海南"})
+
+
+def test_a_write_moves_the_versions_of_its_declared_tables_only(fresh, empty_sqlite_url) -> None:
+    add_region(fresh)
+    versions = Store(empty_sqlite_url).versions()
+    assert versions["regions"] == 1 and versions["audit_log"] == 1
+    assert versions["invoices"] == 0 and versions["targets"] == 0
+
+
+def test_the_audit_entry_records_who_what_and_the_row_after(fresh, empty_sqlite_url) -> None:
+    add_region(fresh)
     audit = Store(empty_sqlite_url).read("audit_log", Scope.everything())
-    assert audit.select("actor", "action", "details").rows() == [("tester", "add_region", '{"name": "Hainan"}')]
-    assert Store(empty_sqlite_url).data_version() == 1
+    assert audit.select("actor", "action", "tables", "details").rows() == [("tester", "add_region", "regions",
+                                                                            '{"why":"test"}')]  # fmt: skip
+    assert audit["changes"][0] == ('[{"after":{"name":"Hainan","name_zh":"海南","region_id":1},"before":null,'
+                                   '"key":{"region_id":1},"op":"insert","table":"regions"}]')  # fmt: skip
 
 
-def test_a_failing_write_leaves_data_audit_log_and_version_untouched(empty_sqlite_url) -> None:
-    engine = open_engine(empty_sqlite_url)
-    migrate(engine)
-    before = counts(engine)
+def test_an_update_records_the_values_before_and_after(fresh, empty_sqlite_url) -> None:
+    add_region(fresh)
+    with audited_write(fresh, actor="tester", action="rename", tables=("regions",)) as w:
+        assert w.update("regions", {"region_id": 1}, {"name": "Hainan Island"}) == 1
+    audit = Store(empty_sqlite_url).read("audit_log", Scope.everything())
+    assert audit["changes"][1] == ('[{"after":{"name":"Hainan Island","name_zh":"海南","region_id":1},'
+                                   '"before":{"name":"Hainan","name_zh":"海南","region_id":1},"key":{"region_id":1},'
+                                   '"op":"update","table":"regions"}]')  # fmt: skip
+
+
+def test_a_write_to_an_undeclared_table_is_refused_and_changes_nothing(fresh) -> None:
+    before = counts(fresh)
+    with pytest.raises(WriteRefused, match="declared tables \\['regions'\\] but changes 'collectors'"):
+        with audited_write(fresh, actor="tester", action="sneaky", tables=("regions",)) as w:
+            w.insert("regions", {"region_id": 1, "name": "Hainan", "name_zh": "海南"})
+            w.insert("collectors", {"collector_id": 1, "name": "X", "region_id": 1, "level": "junior",
+                                    "hire_date": date(2020, 1, 1), "capacity": 10, "active": True})  # fmt: skip
+    assert counts(fresh) == before
+
+
+def test_a_failing_write_leaves_data_audit_log_and_versions_untouched(fresh, empty_sqlite_url) -> None:
+    before, versions = counts(fresh), Store(empty_sqlite_url).versions()
     with pytest.raises(Exception, match="FOREIGN KEY"):
-        with audited_write(engine, actor="tester", action="bad_collector", details={}) as connection:
-            connection.execute(insert(schema.regions).values(region_id=1, name="Hainan", name_zh="海南"))
-            connection.execute(insert(schema.collectors).values(
-                collector_id=1, name="X", region_id=99, level="junior", hire_date=date(2020, 1, 1), capacity=10,
-                active=True))  # fmt: skip
-    assert counts(engine) == before
+        with audited_write(fresh, actor="tester", action="bad_collector", tables=("regions", "collectors")) as w:
+            w.insert("regions", {"region_id": 1, "name": "Hainan", "name_zh": "海南"})
+            w.insert("collectors", {"collector_id": 1, "name": "X", "region_id": 99, "level": "junior",
+                                    "hire_date": date(2020, 1, 1), "capacity": 10, "active": True})  # fmt: skip
+    assert counts(fresh) == before
+    assert Store(empty_sqlite_url).versions() == versions
+
+
+def test_an_update_without_a_condition_is_refused(fresh) -> None:
+    add_region(fresh)
+    with pytest.raises(WriteRefused, match="needs a condition"):
+        with audited_write(fresh, actor="tester", action="rename_all", tables=("regions",)) as w:
+            w.update("regions", {}, {"name": "Everywhere"})
+
+
+def test_a_write_without_an_actor_is_refused(fresh) -> None:
+    with pytest.raises(WriteRefused, match="needs an actor"):
+        with audited_write(fresh, actor=" ", action="x", tables=("regions",)):
+            pass
 
 
 def test_the_demo_refuses_a_database_that_already_holds_data(demo_sqlite_url) -> None:
@@ -49,9 +99,10 @@ def test_the_demo_refuses_a_database_that_already_holds_data(demo_sqlite_url) ->
     assert counts(engine) == before
 
 
-def test_seeding_is_audited(demo_sqlite_url) -> None:
+def test_seeding_is_one_audited_write_of_every_table(demo_sqlite_url) -> None:
     audit = Store(demo_sqlite_url).read("audit_log", Scope.everything())
     assert audit["action"].to_list() == ["seed_demo_portfolio"]
+    assert "invoices" in audit["tables"][0].split(",") and '"op":"bulk_insert"' in audit["changes"][0]
 
 
 def test_a_database_without_schema_is_explained(empty_sqlite_url) -> None:

@@ -14,6 +14,9 @@ import polars as pl
 from data_access.db.store import Scope, Store
 
 PAYMENT, CREDIT, WRITE_OFF = "payment", "credit", "write_off"
+# The tables a Portfolio is read from: a cache of the book is fresh while their versions are.
+BOOK_TABLES = ("invoices", "payments", "credit_notes", "write_offs", "debtors", "clients", "collectors", "regions",
+               "debtor_ratings", "assignments", "meta")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Portfolio:
     ratings: pl.DataFrame
     assignments: pl.DataFrame
     currency: str
-    data_version: int
+    data_version: int  # the sum of the versions of BOOK_TABLES when read
 
     @property
     def first_date(self) -> date | None:
@@ -69,5 +72,5 @@ def load_portfolio(store: Store, scope: Scope) -> Portfolio:
         ratings=read("debtor_ratings"),
         assignments=read("assignments"),
         currency=meta.get("currency", "CNY"),
-        data_version=int(meta.get("data_version", 0)),
+        data_version=sum(store.versions().get(name, 0) for name in BOOK_TABLES),
     )

@@ -49,7 +49,15 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
-    comment="data_version (bumped by every audited write), currency, schema facts",
+    comment="facts about the database: currency, source of the data",
+)
+
+table_versions = Table(
+    "table_versions",
+    metadata,
+    Column("table_name", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    comment="one row per table, incremented in the transaction of every audited write that declares the table",
 )
 
 regions = Table(
@@ -210,6 +218,19 @@ legal_cases = Table(
     _money("claimed_cents"),
     _money("recovered_cents"),
     CheckConstraint("stage IN ('filed', 'hearing', 'judgment', 'enforcement', 'closed')", name="stage"),
+    comment="the case as it stands now; legal_case_stages has its dated history",
+)
+
+legal_case_stages = Table(
+    "legal_case_stages",
+    metadata,
+    Column("stage_id", Integer, primary_key=True),
+    _fk("case_id", "legal_cases.case_id"),
+    Column("stage", String(16), nullable=False),
+    Column("entered_on", Date, nullable=False),
+    _money("recovered_cents", nullable=False),
+    CheckConstraint("stage IN ('filed', 'hearing', 'judgment', 'enforcement', 'closed')", name="stage"),
+    comment="each stage a case entered, with the amount recovered by then: the case as of any date",
 )
 
 satisfaction_surveys = Table(
@@ -282,8 +303,12 @@ audit_log = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("actor", String(120), nullable=False),
     Column("action", String(60), nullable=False),
-    Column("details", Text, nullable=False, comment="JSON"),
-    comment="append-only: rows are inserted by data_access.db.writes and never updated",
+    Column("tables", Text, nullable=False, comment="tables the write declared, comma-separated"),
+    Column("details", Text, nullable=False, comment="JSON: why and with which parameters"),
+    Column("changes", Text, nullable=False, comment="JSON: each row changed, with its before and after values"),
+    Column("prev_hash", String(64), nullable=False, comment="hash of the previous entry (64 zeros for the first)"),
+    Column("hash", String(64), nullable=False, unique=True, comment="SHA-256 over this entry and prev_hash"),
+    comment="append-only hash chain: rows are inserted by data_access.db.writes and never updated",
 )
 
 UniqueConstraint(debtor_ratings.c.debtor_id, debtor_ratings.c.rated_on)

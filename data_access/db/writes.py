@@ -1,89 +1,198 @@
-"""The one door for writes: every change happens inside ``audited_write``.
+"""The one door for writes: every change happens inside ``audited_write``, through its ``Writer``.
 
-It opens a transaction, lets the caller write, appends one row to the audit log and bumps the
-data version (so every open dashboard reloads), then commits. Any exception rolls all of it back,
-leaving the database exactly as it was.
+    with audited_write(engine, actor="wang.li", action="reassign_debtor", tables=("assignments",),
+                       details={"reason": "rebalance East China"}) as writer:
+        writer.update("assignments", {"assignment_id": 17}, {"end_date": day})
+        writer.insert("assignments", {"debtor_id": 5, "collector_id": 9, "start_date": day})
+
+In one transaction it applies the changes, increments the version of every declared table
+(``UPDATE table_versions SET version = version + 1``, atomic on every engine, so concurrent writers
+lose no increment and a cache of another table stays warm), and appends one entry to the
+hash-chained audit log with every row's before and after values. Any exception rolls all of it
+back, leaving the database exactly as it was. Writing to a table not declared in ``tables=`` is
+refused, so a version can never miss a change.
+
+On SQLite the transaction starts with ``BEGIN IMMEDIATE``: it takes the write lock before the first
+read, so two writers queue instead of one failing half-way.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Select, Table, and_, delete, insert, select, update
 
-from data_access.db.schema import audit_log, meta
+from data_access.db.audit import GENESIS, canonical_json, entry_hash
+from data_access.db.schema import audit_log, meta, metadata, table_versions
 
-DATA_VERSION_KEY = "data_version"
+
+class WriteRefused(ValueError):
+    """A write the door will not make; the message says what, where and how to fix it."""
+
+
+class Writer:
+    """The changes of one audited write; each is recorded with its before and after values."""
+
+    def __init__(self, connection: Connection, tables: frozenset[str]) -> None:
+        self._connection = connection
+        self._tables = tables
+        self.changes: list[dict] = []
+
+    def _table(self, name: str) -> Table:
+        if name not in self._tables:
+            raise WriteRefused(f"This write declared tables {sorted(self._tables)} but changes {name!r}; "
+                               f"add {name!r} to tables= so its version moves with the change.")  # fmt: skip
+        return metadata.tables[name]
+
+    def _rows(self, table: Table, where: dict) -> list[dict]:
+        return [dict(r) for r in self._connection.execute(select(table).where(_match(table, where))).mappings()]
+
+    def query(self, statement: Select) -> list[dict]:
+        """Read inside the transaction (e.g. to validate before changing); reads are not recorded."""
+        return [dict(r) for r in self._connection.execute(statement).mappings()]
+
+    def insert(self, table_name: str, rows: dict | list[dict]) -> None:
+        table = self._table(table_name)
+        rows = [rows] if isinstance(rows, dict) else rows
+        if not rows:
+            return
+        for row in rows:
+            result = self._connection.execute(insert(table).values(**row))
+            key = dict(zip([c.name for c in table.primary_key.columns], result.inserted_primary_key or (), strict=False))
+            self.changes.append({"table": table_name, "op": "insert", "key": key, "before": None,
+                                 "after": {**key, **row}})  # fmt: skip
+
+    def update(self, table_name: str, where: dict, values: dict) -> int:
+        """Set ``values`` on the rows matching ``where`` (column = value); returns how many changed."""
+        table = self._table(table_name)
+        before = self._rows(table, where)
+        if before:
+            self._connection.execute(update(table).where(_match(table, where)).values(**values))
+        for row in before:
+            key = {c.name: row[c.name] for c in table.primary_key.columns}
+            self.changes.append({"table": table_name, "op": "update", "key": key, "before": row,
+                                 "after": {**row, **values}})  # fmt: skip
+        return len(before)
+
+    def delete(self, table_name: str, where: dict) -> int:
+        table = self._table(table_name)
+        before = self._rows(table, where)
+        if before:
+            self._connection.execute(delete(table).where(_match(table, where)))
+        for row in before:
+            key = {c.name: row[c.name] for c in table.primary_key.columns}
+            self.changes.append({"table": table_name, "op": "delete", "key": key, "before": row, "after": None})
+        return len(before)
+
+    def set_meta(self, key: str, value: str) -> None:
+        if self.update("meta", {"key": key}, {"value": value}) == 0:
+            self.insert("meta", {"key": key, "value": value})
+
+    def insert_frame(self, table_name: str, frame: pl.DataFrame) -> None:
+        """Append a frame (bulk). Recorded as its row count and a SHA-256 of its content, not row by row."""
+        table = self._table(table_name)
+        digest = _bulk_insert(self._connection, table, frame)
+        self.changes.append({"table": table_name, "op": "bulk_insert", "key": None, "before": None,
+                             "after": {"rows": frame.height, "columns": frame.columns, "sha256": digest}})  # fmt: skip
+
+
+def _match(table: Table, where: dict):  # noqa: ANN202 - a SQL boolean
+    if not where:
+        raise WriteRefused(f"An update or delete on {table.name} needs a condition; refusing to change every row.")
+    unknown = set(where) - set(table.c.keys())
+    if unknown:
+        raise WriteRefused(f"{table.name} has no column(s) {sorted(unknown)}")
+    return and_(*(table.c[name] == value for name, value in where.items()))
 
 
 @contextmanager
-def audited_write(engine: Engine, *, actor: str, action: str, details: dict) -> Iterator[Connection]:
-    """Yield a connection in a transaction that commits with an audit row, or not at all."""
+def audited_write(engine: Engine, *, actor: str, action: str, tables: Iterable[str],
+                  details: dict | None = None) -> Iterator[Writer]:  # fmt: skip
+    """Yield a ``Writer`` in a transaction that commits with its versions and audit entry, or not at all."""
+    declared = frozenset(tables)
+    unknown = declared - set(metadata.tables) | (declared & {"audit_log", "table_versions"})
+    if unknown:
+        raise WriteRefused(f"tables= names {sorted(unknown)}: not business tables of the schema")
+    if not actor.strip():
+        raise WriteRefused("Every write needs an actor (who makes it); got an empty name.")
     with engine.begin() as connection:
-        yield connection
-        connection.execute(
-            insert(audit_log).values(
-                at=datetime.now(UTC),
-                actor=actor,
-                action=action,
-                details=json.dumps(details, default=str, sort_keys=True),
-            )
-        )
-        _bump_data_version(connection)
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writer = Writer(connection, declared)
+        yield writer
+        _append(connection, actor=actor, action=action, tables=declared, details=details or {}, changes=writer.changes)
 
 
-def _bump_data_version(connection: Connection) -> None:
-    current = connection.execute(select(meta.c.value).where(meta.c.key == DATA_VERSION_KEY)).scalar()
-    if current is None:
-        connection.execute(insert(meta).values(key=DATA_VERSION_KEY, value="1"))
-    else:
-        connection.execute(
-            update(meta).where(meta.c.key == DATA_VERSION_KEY).values(value=str(int(current) + 1))
-        )
+def _append(connection: Connection, *, actor: str, action: str, tables: frozenset[str], details: dict,
+            changes: list[dict]) -> None:  # fmt: skip
+    # The audit_log version row first: on PostgreSQL its row lock queues concurrent appends here, so
+    # the chain cannot fork and the versions below are taken in one order (no deadlock).
+    _bump(connection, ["audit_log"])
+    _bump(connection, sorted(tables))
+    last = connection.execute(select(audit_log.c.audit_id, audit_log.c.hash).order_by(audit_log.c.audit_id.desc())
+                              .limit(1)).first()  # fmt: skip
+    audit_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    entry = {
+        "audit_id": audit_id, "at": datetime.now(UTC), "actor": actor, "action": action,
+        "tables": ",".join(sorted(tables)), "details": canonical_json(details), "changes": canonical_json(changes),
+        "prev_hash": prev_hash,
+    }  # fmt: skip
+    connection.execute(insert(audit_log).values(**entry, hash=entry_hash(**entry)))
 
 
-def set_meta(connection: Connection, key: str, value: str) -> None:
-    """Upsert one ``meta`` row; call it inside ``audited_write``."""
-    exists = connection.execute(select(meta.c.key).where(meta.c.key == key)).first()
-    if exists:
-        connection.execute(update(meta).where(meta.c.key == key).values(value=value))
-    else:
-        connection.execute(insert(meta).values(key=key, value=value))
+def _bump(connection: Connection, names: list[str]) -> None:
+    if not names:
+        return
+    column = table_versions.c.version
+    done = connection.execute(
+        update(table_versions).where(table_versions.c.table_name.in_(names)).values(version=column + 1)
+    ).rowcount
+    if done != len(names):  # a table added to the schema after the database was migrated
+        known = set(connection.execute(select(table_versions.c.table_name)).scalars())
+        connection.execute(insert(table_versions), [{"table_name": n, "version": 1} for n in names if n not in known])
 
 
-def bulk_insert(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
-    """Append a frame to a table inside the caller's transaction, fast on both engines.
+def versions(connection: Connection) -> dict[str, int]:
+    return dict(connection.execute(select(table_versions.c.table_name, table_versions.c.version)).all())
+
+
+def _bulk_insert(connection: Connection, table: Table, frame: pl.DataFrame) -> str:
+    """Append a frame inside the caller's transaction; return a SHA-256 of its CSV form.
 
     PostgreSQL gets ``COPY ... FROM STDIN`` (CSV written by Polars); SQLite gets ``executemany``.
     Frame columns must be a subset of the table's; dates are ISO dates, booleans bool.
     """
+    digest = hashlib.sha256()
     if frame.is_empty():
-        return
+        return digest.hexdigest()
     unknown = set(frame.columns) - set(table.c.keys())
     if unknown:
-        raise ValueError(f"{table.name}: no such columns {sorted(unknown)}")
+        raise WriteRefused(f"{table.name}: no such columns {sorted(unknown)}")
     driver = connection.connection.driver_connection
     columns = ", ".join(frame.columns)
     if connection.dialect.name == "postgresql":
-        with driver.cursor() as cursor:
+        with driver.cursor() as cursor:  # type: ignore[union-attr]
             with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
                 for chunk in frame.iter_slices(500_000):
                     buffer = io.BytesIO()
                     chunk.write_csv(buffer, include_header=False)
+                    digest.update(buffer.getvalue())
                     copy.write(buffer.getvalue())
-        return
+        return digest.hexdigest()
+    for chunk in frame.iter_slices(500_000):
+        digest.update(chunk.write_csv(include_header=False).encode())
     # SQLite stores SQLAlchemy Date as ISO text and Boolean as 0/1; do the same here.
     prepared = frame.with_columns(
         [pl.col(c).dt.strftime("%Y-%m-%d") for c, t in frame.schema.items() if t == pl.Date]
         + [pl.col(c).cast(pl.Int8) for c, t in frame.schema.items() if t == pl.Boolean]
     )
     marks = ", ".join("?" for _ in frame.columns)
-    cursor = driver.cursor()
+    cursor = driver.cursor()  # type: ignore[union-attr]
     try:
         # Checked at commit, as PostgreSQL checks a COPY at its end: a table may refer to itself.
         cursor.execute("PRAGMA defer_foreign_keys=ON")
@@ -91,3 +200,7 @@ def bulk_insert(connection: Connection, table: Table, frame: pl.DataFrame) -> No
             cursor.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", chunk.rows())
     finally:
         cursor.close()
+    return digest.hexdigest()
+
+
+__all__ = ["WriteRefused", "Writer", "audited_write", "meta", "versions"]

@@ -13,13 +13,13 @@ from sqlalchemy import Engine, func, select
 from data_access.db import schema
 from data_access.demo.generator import generate
 from data_access.db.engine import migrate, open_engine, schema_problem
-from data_access.db.writes import audited_write, bulk_insert, set_meta
+from data_access.db.writes import audited_write
 
 # Parents before children, so foreign keys hold at every insert.
 LOAD_ORDER = (
     "regions", "collectors", "clients", "debtors", "debtor_ratings", "invoices", "payments",
     "credit_notes", "write_offs", "recoveries", "assignments", "collection_actions", "promises",
-    "credit_events", "legal_cases", "satisfaction_surveys", "compliance_incidents", "escalations",
+    "credit_events", "legal_cases", "legal_case_stages", "satisfaction_surveys", "compliance_incidents", "escalations",
     "targets", "appeals",
 )  # fmt: skip
 
@@ -44,11 +44,12 @@ def seed_demo(
     tables = generate(invoices, seed, end)
     counts = {name: tables[name].height for name in LOAD_ORDER}
     details = {"invoices": invoices, "seed": seed, "end": str(end or date.today()), "rows": counts}
-    with audited_write(engine, actor=actor, action="seed_demo_portfolio", details=details) as connection:
+    with audited_write(engine, actor=actor, action="seed_demo_portfolio", tables=(*LOAD_ORDER, "meta"),
+                       details=details) as writer:  # fmt: skip
         for name in LOAD_ORDER:
-            bulk_insert(connection, schema.metadata.tables[name], tables[name])
-        set_meta(connection, "currency", currency)
-        set_meta(connection, "source", f"demo portfolio, seed {seed}, {invoices} invoices")
+            writer.insert_frame(name, tables[name])
+        writer.set_meta("currency", currency)
+        writer.set_meta("source", f"demo portfolio, seed {seed}, {invoices} invoices")
     counts["seconds"] = round(time.perf_counter() - started, 1)
     return counts
 

@@ -4,6 +4,8 @@
     rdash demo --invoices N --seed S [--end YYYY-MM-DD] [--database-url URL]
     rdash migrate [--database-url URL]
     rdash bench --invoices N       print the Aging page's timings side by side; writes docs/performance.md
+    rdash audit verify [--database-url URL]
+                                   check the hash chain of the audit log; exit 1 naming the first broken entry
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="create or upgrade the schema to the newest revision")
     migrate.add_argument("--database-url", default=settings.database_url)
+
+    audit = commands.add_parser("audit", help="the tamper-evident audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="check every entry's hash and link; name the first broken one")
+    verify.add_argument("--database-url", default=settings.database_url)
 
     bench = commands.add_parser("bench", help="benchmark the Aging page's computations three ways")
     bench.add_argument("--invoices", type=int, default=1_000_000)
@@ -78,6 +85,17 @@ def main(argv: list[str] | None = None) -> int:
         migrate(open_engine(args.database_url))
         print(f"Schema at revision {head_revision()}")
         return 0
+    if args.command == "audit":
+        from data_access.db.audit import verify_chain
+        from data_access.db.engine import open_engine, schema_problem
+
+        engine = open_engine(args.database_url)
+        if problem := schema_problem(engine):
+            print(f"rdash audit verify: {problem}", file=sys.stderr)
+            return 2
+        verdict = verify_chain(engine)
+        print(verdict)
+        return 0 if verdict.ok else 1
     if args.command == "bench":
         from data_access.tools.bench import run_benchmark
 

@@ -1,0 +1,63 @@
+"""The view context: everything one page run depends on, built once by the page shell.
+
+Who (actor and scope), when (as-of date and ageing basis), which slice (filters), and the
+versions of the tables read. Every cache key derives from it (``book_key``, ``table_key``), so two
+cached functions cannot disagree about what they were computed from, and a write to one table
+reloads only what reads that table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+from data_access.book.filters import Filters
+from data_access.book.portfolio import BOOK_TABLES
+from data_access.db.store import Scope
+from data_access.metrics.buckets import DUE_DATE
+
+
+class BookKey(NamedTuple):
+    """What the loaded book depends on: the database, the reader's regions and its tables' versions."""
+
+    url: str
+    regions: tuple[int, ...] | None
+    versions: tuple[int, ...]
+
+
+class TableKey(NamedTuple):
+    url: str
+    regions: tuple[int, ...] | None
+    table: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    url: str
+    actor: str
+    scope: Scope
+    as_of: date
+    filters: Filters = field(default_factory=Filters)
+    basis: str = DUE_DATE
+    versions: tuple[tuple[str, int], ...] = ()  # (table, version), sorted
+    language: str = "en"
+
+    @property
+    def regions(self) -> tuple[int, ...] | None:
+        return None if self.scope.regions is None else tuple(sorted(self.scope.regions))
+
+    def version_of(self, table: str) -> int:
+        return dict(self.versions).get(table, 0)
+
+    def book_key(self) -> BookKey:
+        return BookKey(self.url, self.regions, tuple(self.version_of(t) for t in BOOK_TABLES))
+
+    def table_key(self, table: str) -> TableKey:
+        return TableKey(self.url, self.regions, table, self.version_of(table))
+
+    @property
+    def writes(self) -> int:
+        """How many audited writes the database has seen: the audit log's version."""
+        return self.version_of("audit_log")
