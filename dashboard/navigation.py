@@ -20,6 +20,7 @@ PAGES = (
     PageSpec("pages/bad_debt.py", "nav.bad_debt", ":material/trending_down:", "bad_debt"),
     PageSpec("pages/factoring.py", "nav.factoring", ":material/account_tree:", "factoring"),
     PageSpec("pages/league.py", "nav.league", ":material/leaderboard:", "league"),
+    PageSpec("pages/audit.py", "nav.audit", ":material/fact_check:", "audit"),
 )
 
 

@@ -47,15 +47,52 @@ def test_the_description_names_every_active_filter_and_the_date() -> None:
     assert describe(View(as_of=date(2026, 6, 30), filters=Filters()), OPTIONS) == "All receivables · as of 2026-06-30"
 
 
+def selection(filters: Filters):
+    """Filters resolved over a small book: debtors 1-4 (regions 1,1,2,2; grades A,B,A,B; collector 3 owns 1 and 3);
+    invoices 10-15 with clients 7 and 8; collectors 3 (region 1) and 4 (region 2)."""
+    dims = pl.DataFrame({"debtor_id": [1, 2, 3, 4], "region_id": [1, 1, 2, 2], "industry": ["Retail"] * 4,
+                         "grade": ["A", "B", "A", "B"], "collector_id": [3, 4, 3, 4]})  # fmt: skip
+    invoices = pl.DataFrame({"invoice_id": [10, 11, 12, 13, 14, 15], "debtor_id": [1, 1, 2, 3, 4, 4],
+                             "client_id": [7, 8, 7, 7, 8, 8]})  # fmt: skip
+    collectors = pl.DataFrame({"collector_id": [3, 4], "region_id": [1, 2]})
+    return filters.resolve(replace_book(invoices, collectors), dims)
+
+
+def replace_book(invoices, collectors):
+    from dataclasses import replace
+
+    from tests.books import book
+
+    return replace(book([(1, "2026-01-01", "2026-02-01", 100)]), invoices=invoices, collectors=collectors)
+
+
 def test_filters_combine_with_and_across_fields_and_or_within_one() -> None:
-    frame = pl.DataFrame({"region_id": [1, 1, 2, 2], "grade": ["A", "B", "A", "B"], "debtor_id": [1, 2, 3, 4]})
-    chosen = Filters(region_ids=(1, 2), grades=("B",)).apply(frame)
-    assert chosen["debtor_id"].to_list() == [2, 4]
+    frame = pl.DataFrame({"debtor_id": [1, 2, 3, 4], "client_id": [7, 7, 7, 7]})
+    assert selection(Filters(region_ids=(1, 2), grades=("B",))).apply("invoices", frame)["debtor_id"].to_list() == [2, 4]
 
 
-def test_restrict_selects_debtors_by_their_dimensions_and_invoices_by_client() -> None:
-    dims = pl.DataFrame({"debtor_id": [1, 2], "region_id": [1, 2], "industry": ["Retail", "Retail"],
-                         "grade": ["A", "A"], "collector_id": [3, 3]})  # fmt: skip
+def test_invoice_rows_are_kept_by_their_debtor_at_the_date_and_their_client() -> None:
     snaps = pl.DataFrame({"debtor_id": [1, 2, 1], "client_id": [7, 7, 8]})
-    assert Filters(region_ids=(1,)).restrict(snaps, dims).rows() == [(1, 7), (1, 8)]
-    assert Filters(region_ids=(1,), client_ids=(7,)).restrict(snaps, dims).rows() == [(1, 7)]
+    assert selection(Filters(region_ids=(1,))).apply("invoices", snaps).rows() == [(1, 7), (2, 7), (1, 8)]
+    assert selection(Filters(region_ids=(1,), client_ids=(7,))).apply("invoices", snaps).rows() == [(1, 7), (2, 7)]
+
+
+def test_a_payment_is_kept_by_its_invoice() -> None:
+    payments = pl.DataFrame({"payment_id": [1, 2, 3], "invoice_id": [10, 13, 14]})
+    assert selection(Filters(grades=("A",), client_ids=(7,))).apply("payments", payments)["payment_id"].to_list() == [1, 2]
+
+
+def test_a_debtor_fact_under_a_client_filter_keeps_the_debtors_owing_that_client() -> None:
+    events = pl.DataFrame({"event_id": [1, 2, 3, 4], "debtor_id": [1, 2, 3, 4]})
+    assert selection(Filters(client_ids=(8,))).apply("credit_events", events)["debtor_id"].to_list() == [1, 4]
+
+
+def test_collector_rows_take_region_and_collector_filters_only() -> None:
+    collectors = pl.DataFrame({"collector_id": [3, 4], "region_id": [1, 2]})
+    assert selection(Filters(region_ids=(2,), grades=("A",))).apply("collectors", collectors)["collector_id"].to_list() == [4]
+    appeals = pl.DataFrame({"appeal_id": [1, 2], "collector_id": [3, 4]})
+    assert selection(Filters(region_ids=(1,))).apply("appeals", appeals)["appeal_id"].to_list() == [1]
+
+
+def test_filters_that_cannot_select_collectors_are_named() -> None:
+    assert Filters(region_ids=(1,), grades=("A",), client_ids=(7,)).not_applicable_to("collectors") == ["client", "grade"]

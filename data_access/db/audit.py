@@ -94,3 +94,4 @@ def verify_rows(connection: Connection) -> Verdict:
                        f"the newest {recorded - len(rows)} were deleted" if recorded > len(rows) else
                        f"the log holds {len(rows)} entries but only {recorded} were written through the write door")  # fmt: skip
     return Verdict(True, len(rows), previous)
+
