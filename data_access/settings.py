@@ -3,13 +3,20 @@
 Settings are read from environment variables named ``RDASH_<NAME>``. The dashboard may also pass
 values from Streamlit secrets (see ``dashboard/data.py``); nothing else reads the environment.
 A test fails when a setting here is missing from ``docs/configuration.md``.
+
+Each value is checked when the settings are loaded, against the rule declared with the setting: a
+malformed value stops the app at start with a message naming the variable, the value given and the
+expected form with an example, instead of failing later, far from its cause, inside a computation.
 """
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "rdash.sqlite"
@@ -24,10 +31,31 @@ def _floats(text: str) -> tuple[float, ...]:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """What a valid value is: a check of the parsed value, and the expected form for the message."""
+
+    check: Callable[[Any], bool]
+    expected: str  # completes "RDASH_<NAME>='<value>' must be ...", ending with an example
+
+
+def _share(example: str) -> Rule:
+    return Rule(lambda v: 0 <= v <= 1, f"a share between 0 and 1, e.g. {example}")
+
+
+def _positive(example: str, unit: str = "days") -> Rule:
+    return Rule(lambda v: v > 0, f"a positive whole number of {unit}, e.g. {example}")
+
+
+def _count(example: str) -> Rule:
+    return Rule(lambda v: v >= 0, f"a whole number, 0 or more, e.g. {example}")
+
+
+@dataclass(frozen=True)
 class Setting:
     name: str
     default: str
     help: str
+    rule: Rule | None = None  # None: any value of the field's type
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -37,45 +65,64 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLAlchemy URL of the receivables database. The default SQLite file is created and seeded "
         "with the demo portfolio on first run; for PostgreSQL use postgresql+psycopg://user@host/db.",
     ),
-    Setting("CURRENCY", "CNY", "Reporting currency code; one currency per database."),
+    Setting("CURRENCY", "CNY", "Reporting currency code; one currency per database.",
+            Rule(lambda v: len(v) == 3 and v.isascii() and v.isalpha(), "a three-letter currency code, e.g. CNY")),
     Setting(
         "BUCKET_EDGES",
         "0,30,60,90,180",
         "Upper edges (days past due, inclusive) of the aging buckets after Current. "
         "0,30,60,90,180 gives Current, 1-30, 31-60, 61-90, 91-180, 180+.",
+        Rule(lambda v: len(v) > 0 and v[0] == 0 and list(v) == sorted(set(v)),
+             "days past due that start at 0 and rise strictly, e.g. 0,30,60,90,180"),
     ),
     Setting(
         "RECOVERY_TARGETS",
         "0.90,0.80,0.70,0.50",
         "Tiered recovery-rate targets for overdue tiers 1-30, 31-60, 61-90 and over 90 days. "
         "The 31-60 target is not given by the appraisal scheme; 80 % is our default.",
+        Rule(lambda v: len(v) == 4 and all(0 < x <= 1 for x in v),
+             "four shares between 0 and 1 for tiers 1-30, 31-60, 61-90, 90+, e.g. 0.90,0.80,0.70,0.50"),
     ),
-    Setting("PROMISE_GRACE_DAYS", "3", "Days after a promise date within which payment still counts."),
-    Setting("BAD_DEBT_TARGET", "0.02", "Annual (trailing 12 months) bad-debt rate target: below 2 %."),
-    Setting("PROVISION_LOOKBACK_MONTHS", "12", "Months of roll rates averaged for the provision matrix."),
-    Setting("FORWARD_SCALAR", "1.0", "Forward-looking scalar on provision loss rates (editable on the page)."),
-    Setting("WRITE_OFF_CANDIDATE_DPD", "360", "Days past due after which an open invoice is a write-off candidate."),
-    Setting("WRITE_OFF_QUIET_DAYS", "90", "A write-off candidate has had no payment for this many days."),
-    Setting("CHARGE_BACK_DAYS", "90", "Recourse window: days from invoice date after which an overdue invoice can be charged back."),
-    Setting("LIMIT_UTILISATION_FLAG", "0.90", "Debtor credit-limit utilisation above this share is flagged."),
-    Setting("ESCALATION_DAYS", "5", "Working days within which a hard case must reach the manager to count as timely."),
-    Setting("ESCALATION_TARGET", "0.90", "Target share of hard cases escalated in time (behaviour score)."),
-    Setting("KEPT_TARGET", "0.70", "Target promise-kept rate (behaviour score)."),
-    Setting("SATISFACTION_TARGET", "4.0", "Target mean customer-satisfaction score on the 1-5 survey scale (quality score)."),
-    Setting("CYCLE_IMPROVEMENT_TARGET", "0.10", "Target quarter-over-quarter reduction of the collection cycle (quality score)."),
+    Setting("PROMISE_GRACE_DAYS", "3", "Days after a promise date within which payment still counts.",
+            _positive("3")),
+    Setting("BAD_DEBT_TARGET", "0.02", "Annual (trailing 12 months) bad-debt rate target: below 2 %.", _share("0.02")),
+    Setting("PROVISION_LOOKBACK_MONTHS", "12", "Months of roll rates averaged for the provision matrix.",
+            _positive("12", "months")),
+    Setting("FORWARD_SCALAR", "1.0", "Forward-looking scalar on provision loss rates (editable on the page).",
+            Rule(lambda v: 0 < v < math.inf, "a number above 0, e.g. 1.0")),
+    Setting("WRITE_OFF_CANDIDATE_DPD", "360", "Days past due after which an open invoice is a write-off candidate.",
+            _positive("360")),
+    Setting("WRITE_OFF_QUIET_DAYS", "90", "A write-off candidate has had no payment for this many days.",
+            _positive("90")),
+    Setting("CHARGE_BACK_DAYS", "90", "Recourse window: days from invoice date after which an overdue invoice can be charged back.",
+            _positive("90")),
+    Setting("LIMIT_UTILISATION_FLAG", "0.90", "Debtor credit-limit utilisation above this share is flagged.",
+            _share("0.90")),
+    Setting("ESCALATION_DAYS", "5", "Working days within which a hard case must reach the manager to count as timely.",
+            _positive("5", "working days")),
+    Setting("ESCALATION_TARGET", "0.90", "Target share of hard cases escalated in time (behaviour score).",
+            _share("0.90")),
+    Setting("KEPT_TARGET", "0.70", "Target promise-kept rate (behaviour score).", _share("0.70")),
+    Setting("SATISFACTION_TARGET", "4.0", "Target mean customer-satisfaction score on the 1-5 survey scale (quality score).",
+            Rule(lambda v: 1 <= v <= 5, "a score from 1 to 5 on the survey scale, e.g. 4.0")),
+    Setting("CYCLE_IMPROVEMENT_TARGET", "0.10", "Target quarter-over-quarter reduction of the collection cycle (quality score).",
+            _share("0.10")),
     Setting(
         "SCORE_WEIGHTS",
         "0.5,0.3,0.2",
         "Weights of the quantity, quality and behaviour components of the collector score.",
+        Rule(lambda v: len(v) == 3 and all(x >= 0 for x in v) and abs(sum(v) - 1.0) <= 1e-9,
+             "three weights adding up to 1 (quantity, quality, behaviour), e.g. 0.5,0.3,0.2"),
     ),
     Setting(
         "DATA_CHECK_SECONDS",
         "30",
         "How often the app asks the database whether its data version changed (writes by other systems).",
+        _count("30"),
     ),
-    Setting("DEMO_INVOICES", "200000", "Invoices in the demo portfolio created on first run."),
-    Setting("DEMO_SEED", "7", "Random seed of the demo portfolio created on first run."),
-)
+    Setting("DEMO_INVOICES", "200000", "Invoices in the demo portfolio created on first run.", _count("200000")),
+    Setting("DEMO_SEED", "7", "Random seed of the demo portfolio created on first run.", _count("7")),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -119,22 +166,20 @@ def load_settings(overrides: dict[str, str] | None = None) -> Settings:
         if name not in raw:
             raise ValueError(f"Unknown setting {key!r}; known settings: {', '.join(sorted(raw))}")
         raw[name] = str(value)
+    rules = {s.name: s.rule for s in SETTINGS}
     values = {}
-    for f in fields(Settings):  # each value parsed by its field's declared type
-        text = raw[f.name.upper()]
+    for f in fields(Settings):  # each value parsed by its field's declared type, then checked by its rule
+        name, text = f.name.upper(), raw[f.name.upper()]
+        rule = rules[name]
+        expected = rule.expected if rule else f"a valid {f.type}"
         try:
-            values[f.name] = _PARSERS[str(f.type)](text)
-        except ValueError:
-            raise ValueError(f"RDASH_{f.name.upper()}={text!r} is not a valid {f.type}") from None
+            value = _PARSERS[str(f.type)](text)
+        except ValueError:  # unreadable: the same message as a value out of range
+            raise ValueError(f"RDASH_{name}={text!r} must be {expected}") from None
+        if rule and not rule.check(value):
+            raise ValueError(f"RDASH_{name}={text!r} must be {expected}")
+        values[f.name] = value
     settings = Settings(**values)
-    edges = settings.bucket_edges
-    if not edges or edges[0] != 0 or list(edges) != sorted(set(edges)):
-        raise ValueError(
-            f"RDASH_BUCKET_EDGES={raw['BUCKET_EDGES']!r} must start at 0 and rise strictly, e.g. 0,30,60,90,180"
-        )
-    weights = settings.score_weights
-    if len(weights) != 3 or abs(sum(weights) - 1.0) > 1e-9:
-        raise ValueError(f"RDASH_SCORE_WEIGHTS={raw['SCORE_WEIGHTS']!r} must be three weights adding up to 1")
     return replace(settings, currency=settings.currency.upper())
 
 

@@ -9,10 +9,11 @@ import pytest
 
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period
-from tests.books import book
+from data_access.metrics.targets import RecoveryTargets, recovery_targets
+from tests.books import TABLE_SCHEMAS, book
 
 FEBRUARY = Period(date(2026, 2, 1), date(2026, 2, 28))
-TARGETS = appraisal.Targets(tiers={"1-30": 0.9, "31-60": 0.8, "61-90": 0.7, "90+": 0.5}, by_collector={})
+TARGETS = appraisal.Targets(recovery=RecoveryTargets.from_settings((0.9, 0.8, 0.7, 0.5)))
 
 
 def reassigned_book():
@@ -91,33 +92,77 @@ def test_an_open_appeal_is_marked() -> None:
     assert scored(under_appeal=True).row(0, named=True)["status"] == "under appeal"
 
 
+def behaviour_tables(**tables: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The appraisal tables, empty but for ``tables``."""
+    return {name: pl.DataFrame(schema=schema) for name, schema in TABLE_SCHEMAS.items()} | tables
+
+
+def behaviour_at(tables: dict, as_of: date, period: Period = FEBRUARY) -> dict:
+    """behaviour() as of ``as_of``: per collector, a dict of its columns."""
+    frame = appraisal.behaviour(tables, reassigned_book(), period, as_of, TARGETS, 3)
+    return {row["collector_id"]: row for row in frame.iter_rows(named=True)}
+
+
 def test_incidents_count_in_the_period_they_were_confirmed() -> None:
-    b = reassigned_book()
     incidents = pl.DataFrame({"collector_id": [1, 1], "kind": ["privacy_breach", "abusive_language"],
                               "confirmed": [True, True], "reported_on": [date(2026, 1, 20), date(2026, 2, 20)],
                               "confirmed_on": [date(2026, 2, 3), date(2026, 3, 2)]})  # fmt: skip
-    empty = {name: pl.DataFrame(schema=schema) for name, schema in {
-        "collection_actions": {"collector_id": pl.Int64, "debtor_id": pl.Int64, "action_date": pl.Date, "outcome": pl.String},
-        "promises": {"promise_id": pl.Int64, "collector_id": pl.Int64, "debtor_id": pl.Int64, "invoice_id": pl.Int64,
-                     "made_on": pl.Date, "promised_date": pl.Date, "amount_cents": pl.Int64},
-        "satisfaction_surveys": {"collector_id": pl.Int64, "survey_date": pl.Date, "score": pl.Int64},
-        "escalations": {"collector_id": pl.Int64, "flagged_on": pl.Date, "escalated_on": pl.Date},
-        "appeals": {"collector_id": pl.Int64, "status": pl.String, "period_start": pl.Date, "period_end": pl.Date},
-    }.items()}  # fmt: skip
-    tables = empty | {"compliance_incidents": incidents}
-    february = appraisal.behaviour(tables, b, FEBRUARY, date(2026, 3, 31), TARGETS, 3)
-    march = appraisal.behaviour(tables, b, Period(date(2026, 3, 1), date(2026, 3, 31)), date(2026, 3, 31), TARGETS, 3)
+    tables = behaviour_tables(compliance_incidents=incidents)
+    february = appraisal.behaviour(tables, reassigned_book(), FEBRUARY, date(2026, 3, 31), TARGETS, 3)
+    march = appraisal.behaviour(tables, reassigned_book(), Period(date(2026, 3, 1), date(2026, 3, 31)),
+                                date(2026, 3, 31), TARGETS, 3)  # fmt: skip
     assert february.select("collector_id", "incidents", "incident_kinds").rows() == [(1, 1, "privacy_breach")]
     assert march.select("collector_id", "incidents", "incident_kinds").rows() == [(1, 1, "abusive_language")]
 
 
-def test_escalations_within_five_working_days_are_timely() -> None:
-    # Flagged Friday 6 Feb: escalated Friday 13 Feb is 5 working days, Monday 16 Feb is 6.
-    escalations = pl.DataFrame({"collector_id": [1, 1], "flagged_on": [date(2026, 2, 6)] * 2,
-                                "escalated_on": [date(2026, 2, 13), date(2026, 2, 16)]})  # fmt: skip
-    flagged = escalations.with_columns(appraisal._busdays(escalations["flagged_on"], escalations["escalated_on"])
-                                       .alias("busdays"))  # fmt: skip
-    assert flagged["busdays"].to_list() == [5, 6]
+def test_an_incident_confirmed_after_the_as_of_date_is_no_veto_yet() -> None:
+    # Reported 10 Feb, confirmed 20 Feb: on 15 Feb it is only a report.
+    incidents = pl.DataFrame({"collector_id": [1], "kind": ["privacy_breach"], "confirmed": [True],
+                              "reported_on": [date(2026, 2, 10)], "confirmed_on": [date(2026, 2, 20)]})  # fmt: skip
+    tables = behaviour_tables(compliance_incidents=incidents)
+    assert behaviour_at(tables, date(2026, 2, 15)) == {}
+    assert behaviour_at(tables, date(2026, 2, 20))[1]["incidents"] == 1
+
+
+ESCALATIONS = pl.DataFrame({
+    # Flagged Mon 2 Feb (deadline Mon 9 Feb): escalated 4 Feb, 11 Feb, never.
+    # Flagged Fri 6 Feb (deadline Fri 13 Feb): escalated 13 Feb. Flagged Tue 10 Feb (deadline Tue 17 Feb):
+    # escalated 20 Feb. Flagged Fri 13 Feb (deadline Fri 20 Feb): escalated Mon 16 Feb.
+    "collector_id": [1] * 6,
+    "flagged_on": [date(2026, 2, 2)] * 3 + [date(2026, 2, 6), date(2026, 2, 10), date(2026, 2, 13)],
+    "escalated_on": [date(2026, 2, 4), date(2026, 2, 11), None, date(2026, 2, 13), date(2026, 2, 20),
+                     date(2026, 2, 16)],
+}, schema_overrides={"escalated_on": pl.Date})  # fmt: skip
+
+
+def test_escalations_are_judged_as_of_the_date() -> None:
+    tables = behaviour_tables(escalations=ESCALATIONS)
+    # On Thu 12 Feb: 4 Feb timely; 11 Feb late; never escalated and its deadline passed: late. The cases
+    # of 6 and 10 Feb are not escalated yet and can still be in time: not judged. 13 Feb is not flagged yet.
+    on_12th = behaviour_at(tables, date(2026, 2, 12))[1]
+    assert (on_12th["hard_cases"], on_12th["escalation_timely"]) == (3, pytest.approx(1 / 3))
+    # On 28 Feb: 13 Feb is on its deadline (timely), 20 Feb after it (late), 16 Feb in time.
+    on_28th = behaviour_at(tables, date(2026, 2, 28))[1]
+    assert (on_28th["hard_cases"], on_28th["escalation_timely"]) == (6, pytest.approx(3 / 6))
+
+
+def test_an_escalation_after_the_as_of_date_does_not_count_as_timely() -> None:
+    # Flagged Fri 6 Feb, escalated Fri 13 Feb, its deadline. On Thu 12 Feb it was not made yet and the
+    # deadline was still ahead: not judged (before, it counted as timely already). On 13 Feb: timely.
+    tables = behaviour_tables(escalations=ESCALATIONS[3:4])
+    assert behaviour_at(tables, date(2026, 2, 12)) == {}
+    assert behaviour_at(tables, date(2026, 2, 13))[1]["escalation_timely"] == 1.0
+
+
+def test_an_appeal_is_open_from_its_filing_until_its_decision() -> None:
+    # Filed 10 Mar against the first quarter, rejected 30 Mar.
+    appeals = pl.DataFrame({"appeal_id": [1], "collector_id": [1], "period_start": [date(2026, 1, 1)],
+                            "period_end": [date(2026, 3, 31)], "filed_on": [date(2026, 3, 10)],
+                            "status": ["rejected"], "decided_on": [date(2026, 3, 30)]})  # fmt: skip
+    tables = behaviour_tables(appeals=appeals)
+    assert behaviour_at(tables, date(2026, 3, 5)) == {}  # not filed yet
+    assert behaviour_at(tables, date(2026, 3, 20))[1]["under_appeal"] is True
+    assert behaviour_at(tables, date(2026, 3, 31)) == {}  # rejected: nothing left to mark
 
 
 def test_difficulty_adjustment_compares_with_the_company_rate_for_the_same_mix() -> None:
@@ -150,11 +195,19 @@ def test_ranks_and_rank_changes() -> None:
     assert changed.select("collector_id", "rank", "rank_change").rows() == [(2, 1, 1), (1, 2, -1), (3, None, None)]
 
 
-def test_tier_targets_come_from_the_targets_table_where_set() -> None:
-    table = pl.DataFrame({
-        "target_type": ["recovery_rate", "recovery_rate"], "tier": ["1-30", "31-60"], "collector_id": [None, 7],
-        "period_start": [date(2026, 1, 1)] * 2, "period_end": [date(2026, 12, 31)] * 2, "value": [0.85, 0.75],
-    }, schema_overrides={"collector_id": pl.Int64})  # fmt: skip
-    tiers, by_collector = appraisal.recovery_targets(table, FEBRUARY, (0.9, 0.8, 0.7, 0.5))
-    assert tiers == {"1-30": 0.85, "31-60": 0.8, "61-90": 0.7, "90+": 0.5}
-    assert by_collector == {(7, "31-60"): 0.75}
+def test_the_league_table_judges_each_collector_against_its_own_target() -> None:
+    # Collector 1 has a 1-30 override of 25 % for February, the company target stays 90 %. Collector 1
+    # brought in 300.00 of the 1,000.00 that entered under it (30 %): met against 25 %.
+    table = pl.DataFrame({"target_type": ["recovery_rate"], "tier": ["1-30"], "collector_id": [1],
+                          "region_id": [None], "period_start": [date(2026, 2, 1)],
+                          "period_end": [date(2026, 2, 28)], "value": [0.25]},
+                         schema_overrides={"region_id": pl.Int64})  # fmt: skip
+    targets = replace(TARGETS, recovery=recovery_targets(table, FEBRUARY, (0.9, 0.8, 0.7, 0.5)))
+    b = reassigned_book()
+    league = appraisal.league_table(b, behaviour_tables(), FEBRUARY, date(2026, 2, 28), targets, 3,
+                                    appraisal.settlements(b))  # fmt: skip
+    rows = {row["collector_id"]: row for row in league.iter_rows(named=True)}
+    assert (rows[1]["rate_1-30"], rows[1]["target_1-30"], rows[1]["recovery_target"]) == (0.3, 0.25, 0.25)
+    assert rows[1]["quantity_score"] == pytest.approx(100.0)
+    # Collector 2 collected 500.00 but nothing entered the pool under it: no rate, held to the company's 90 %.
+    assert (rows[2]["rate_1-30"], rows[2]["target_1-30"], rows[2]["recovered_cents"]) == (None, 0.9, 50_000)

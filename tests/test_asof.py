@@ -4,7 +4,9 @@ from datetime import date
 
 import polars as pl
 
-from data_access.metrics.asof import invoice_state
+from data_access.metrics.asof import (
+    appeals_as_of, escalation_deadline, escalations_as_of, incidents_confirmed_by, invoice_state, legal_cases_as_of,
+)  # fmt: skip
 from data_access.metrics.buckets import Buckets
 from tests.books import book
 
@@ -62,3 +64,64 @@ def test_invoice_date_basis_ages_from_the_issue_date() -> None:
     b = book([(1, "2026-01-01", "2026-03-31", 10_000)])
     state = invoice_state(b, date(2026, 2, 15), Buckets.from_edges((0, 30, 60, 90, 180), "invoice"), "invoice")
     assert state.select("age_days", pl.col("bucket").cast(pl.String), "dpd").row(0) == (45, "31-60", -44)
+
+
+def test_a_reduction_dated_before_the_issue_counts_once_the_invoice_exists() -> None:
+    b = book([(1, "2026-02-10", "2026-03-12", 10_000)], credits=[(1, "2026-01-20", 2_000)])
+    assert outstanding(b, "2026-02-09") == {}
+    assert outstanding(b, "2026-02-10") == {1: 8_000}
+
+
+def test_an_appeal_is_open_until_decided_and_absent_before_it_is_filed() -> None:
+    appeals = pl.DataFrame({"appeal_id": [1, 2], "status": ["upheld", "open"],
+                            "filed_on": [date(2026, 4, 10), date(2026, 4, 20)],
+                            "decided_on": [date(2026, 5, 2), None]}, schema_overrides={"decided_on": pl.Date})  # fmt: skip
+    status = lambda day: dict(appeals_as_of(appeals, day).select("appeal_id", "status").iter_rows())  # noqa: E731
+    assert status(date(2026, 4, 9)) == {}
+    assert status(date(2026, 4, 20)) == {1: "open", 2: "open"}
+    assert status(date(2026, 5, 1)) == {1: "open", 2: "open"}
+    assert status(date(2026, 5, 2)) == {1: "upheld", 2: "open"}
+
+
+def test_the_escalation_deadline_counts_working_days() -> None:
+    # Five working days after Fri 6 Feb is Fri 13 Feb; after Sat 7 Feb (counted from Mon 9) Mon 16 Feb;
+    # after Wed 11 Feb, Wed 18 Feb.
+    flagged = pl.Series([date(2026, 2, 6), date(2026, 2, 7), date(2026, 2, 11)])
+    assert escalation_deadline(flagged, 5).to_list() == [date(2026, 2, 13), date(2026, 2, 16), date(2026, 2, 18)]
+
+
+def test_escalations_as_of_are_timely_late_or_not_yet_judged() -> None:
+    # All flagged Fri 6 Feb (deadline Fri 13 Feb).
+    escalations = pl.DataFrame({"escalation_id": [1, 2, 3, 4], "flagged_on": [date(2026, 2, 6)] * 4,
+                                "escalated_on": [date(2026, 2, 9), date(2026, 2, 13), date(2026, 2, 16), None]})  # fmt: skip
+    judged = lambda day: escalations_as_of(escalations, day, 5)["timely"].to_list()  # noqa: E731
+    assert judged(date(2026, 2, 5)) == []  # nothing flagged yet
+    assert judged(date(2026, 2, 9)) == [True, None, None, None]  # the others can still be in time
+    assert judged(date(2026, 2, 13)) == [True, True, False, False]  # the deadline is over at the day's end
+    assert judged(date(2026, 2, 16)) == [True, True, False, False]
+    assert escalations_as_of(escalations, date(2026, 2, 12), 5)["escalated_on"].to_list() == [date(2026, 2, 9), None,
+                                                                                           None, None]  # fmt: skip
+
+
+def test_an_incident_counts_once_its_confirmation_is_dated() -> None:
+    incidents = pl.DataFrame({"incident_id": [1, 2, 3], "confirmed": [True, True, False],
+                              "confirmed_on": [date(2026, 3, 1), date(2026, 3, 5), None]})  # fmt: skip
+    assert incidents_confirmed_by(incidents, date(2026, 3, 4))["incident_id"].to_list() == [1]
+    assert incidents_confirmed_by(incidents, date(2026, 3, 31))["incident_id"].to_list() == [1, 2]
+
+
+def test_a_legal_case_is_at_its_latest_stage_entered_by_the_date() -> None:
+    cases = pl.DataFrame({"case_id": [1], "opened_on": [date(2026, 1, 5)], "stage": ["closed"],
+                          "claimed_cents": [90_000], "recovered_cents": [60_000]})  # fmt: skip
+    # Judgment and enforcement entered on the same day: the later stage is where the case stands.
+    stages = pl.DataFrame({"stage_id": [1, 3, 2, 4], "case_id": [1, 1, 1, 1],
+                           "stage": ["filed", "enforcement", "judgment", "closed"],
+                           "entered_on": [date(2026, 1, 8), date(2026, 4, 1), date(2026, 4, 1), date(2026, 8, 1)],
+                           "recovered_cents": [0, 20_000, 0, 60_000]})  # fmt: skip
+    def at(day: date) -> list[tuple]:
+        return legal_cases_as_of(cases, stages, day).select(pl.col("stage").cast(pl.String), "recovered_cents").rows()
+
+    assert at(date(2026, 1, 4)) == []
+    assert at(date(2026, 1, 6)) == [("filed", 0)]  # opened, no stage row yet
+    assert at(date(2026, 4, 1)) == [("enforcement", 20_000)]
+    assert at(date(2026, 8, 1)) == [("closed", 60_000)]

@@ -25,16 +25,36 @@ def test_the_driver_is_the_segment_whose_write_offs_most_exceed_its_share_of_the
     assert driver == bad_debt.Driver("industry", "Construction", 0.8, 0.1)
 
 
-def test_the_legal_pipeline_by_stage_at_the_as_of_date() -> None:
+def test_the_legal_pipeline_shows_each_case_at_its_stage_on_the_as_of_date() -> None:
+    # The case rows hold today's stage (case 1 in enforcement, case 2 closed); on 30 June case 1 was at
+    # judgment with nothing recovered, case 2 in enforcement with 500.00, case 4 opened without a stage
+    # row yet (filed), and case 3 was not opened.
     cases = pl.DataFrame({
-        "case_id": [1, 2, 3], "debtor_id": [1, 2, 3], "stage": ["filed", "enforcement", "filed"],
-        "opened_on": [date(2026, 6, 1), date(2025, 6, 30), date(2026, 7, 15)],
-        "claimed_cents": [100_000, 200_000, 50_000], "recovered_cents": [0, 50_000, 0],
+        "case_id": [1, 2, 3, 4], "debtor_id": [1, 2, 3, 4], "stage": ["enforcement", "closed", "filed", "hearing"],
+        "opened_on": [date(2026, 1, 10), date(2025, 6, 30), date(2026, 7, 15), date(2026, 6, 20)],
+        "claimed_cents": [100_000, 200_000, 50_000, 40_000], "recovered_cents": [30_000, 80_000, 0, 0],
     })  # fmt: skip
-    pipeline = bad_debt.legal_pipeline(cases, AS_OF)
-    assert pipeline.select(pl.col("stage").cast(pl.String), "cases", "claimed_cents", "recovered_share",
-                           "median_age_days").rows() == [  # fmt: skip
-        ("filed", 1, 100_000, 0.0, 29.0), ("enforcement", 1, 200_000, 0.25, 365.0)]
+    stages = pl.DataFrame(
+        [(1, 1, "filed", date(2026, 1, 10), 0), (2, 1, "hearing", date(2026, 4, 1), 0),
+         (3, 1, "judgment", date(2026, 6, 15), 0), (4, 1, "enforcement", date(2026, 7, 20), 30_000),
+         (5, 2, "filed", date(2025, 6, 30), 0), (6, 2, "hearing", date(2025, 10, 1), 0),
+         (7, 2, "judgment", date(2026, 1, 15), 0), (8, 2, "enforcement", date(2026, 3, 1), 50_000),
+         (9, 2, "closed", date(2026, 9, 1), 80_000), (10, 3, "filed", date(2026, 7, 15), 0),
+         (11, 4, "hearing", date(2026, 7, 1), 0)],
+        schema=["stage_id", "case_id", "stage", "entered_on", "recovered_cents"], orient="row",
+    )  # fmt: skip
+    pipeline = bad_debt.legal_pipeline(cases, stages, AS_OF)
+    assert pipeline.select(pl.col("stage").cast(pl.String), "cases", "claimed_cents", "recovered_cents",
+                           "recovered_share", "median_age_days").rows() == [  # fmt: skip
+        ("filed", 1, 40_000, 0, 0.0, 10.0),
+        ("judgment", 1, 100_000, 0, 0.0, 171.0),
+        ("enforcement", 1, 200_000, 50_000, 0.25, 365.0),
+    ]
+    assert pipeline.columns == ["stage", "cases", "claimed_cents", "recovered_cents", "median_age_days",
+                                "recovered_share"]  # fmt: skip
+    later = bad_debt.legal_pipeline(cases, stages, date(2026, 9, 30))
+    assert later.select(pl.col("stage").cast(pl.String), "cases", "recovered_cents").rows() == [
+        ("filed", 1, 0), ("hearing", 1, 0), ("enforcement", 1, 30_000), ("closed", 1, 80_000)]  # fmt: skip
 
 
 def test_write_off_candidates_are_old_and_quiet() -> None:

@@ -74,3 +74,13 @@ def test_a_promise_is_not_judged_before_its_grace_has_passed() -> None:
     promises = pl.DataFrame({"promise_id": [1], "invoice_id": [1], "made_on": [date(2026, 2, 1)],
                              "promised_date": [date(2026, 2, 10)], "amount_cents": [50_000]})  # fmt: skip
     assert promise_results(promises, b, grace_days=3, as_of=date(2026, 2, 12)).is_empty()
+
+
+def test_a_promise_made_after_the_as_of_date_does_not_exist_yet() -> None:
+    # Made on 20 Feb with a promised date of 10 Feb (a backdated plan): its grace has passed by 15 Feb,
+    # but on 15 Feb the promise had not been made.
+    b = book([(1, "2026-01-01", "2026-01-31", 50_000)])
+    promises = pl.DataFrame({"promise_id": [1], "invoice_id": [1], "made_on": [date(2026, 2, 20)],
+                             "promised_date": [date(2026, 2, 10)], "amount_cents": [50_000]})  # fmt: skip
+    assert promise_results(promises, b, grace_days=3, as_of=date(2026, 2, 15)).is_empty()
+    assert promise_results(promises, b, grace_days=3, as_of=date(2026, 2, 20)).height == 1

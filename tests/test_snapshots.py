@@ -1,13 +1,16 @@
 """Month-end snapshots, the aging trend and roll rates."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data_access.metrics.asof import invoice_state
-from data_access.metrics.buckets import Buckets
+from data_access.metrics.buckets import INVOICE_DATE, Buckets
+from data_access.metrics.monthly import month_series
 from data_access.metrics.snapshots import aging_trend, month_ends, roll_flows, roll_matrix, snapshots
-from tests.books import book
+from tests.books import START, book, generated_books
 
 BUCKETS = Buckets.from_edges((0, 30, 60, 90, 180))
 
@@ -41,6 +44,45 @@ def test_each_month_end_of_the_trend_equals_the_as_of_state_at_that_date() -> No
     for end in ends:
         expected = invoice_state(b, end, BUCKETS)["outstanding_cents"].sum()
         assert trend.filter(pl.col("month_end") == end)["balance_cents"].sum() == expected
+
+
+def test_a_reduction_dated_before_its_invoice_counts_from_the_first_month_end() -> None:
+    # Issued 10 Feb, due 12 Mar, 100.00; a credit note of 20.00 dated 20 Jan (before the issue), 30.00
+    # paid 20 Mar. At 28 Feb: 80.00 not due; at 31 Mar: 50.00, 19 days past due; at 30 Apr: 49 days.
+    b = book([(1, "2026-02-10", "2026-03-12", 10_000)], credits=[(1, "2026-01-20", 2_000)],
+             payments=[(1, "2026-03-20", 3_000)])  # fmt: skip
+    ends = month_ends(date(2026, 4, 30), 4)
+    snaps = snapshots(b, ends, BUCKETS)
+    assert snaps.select("month_end", "balance_cents", pl.col("bucket").cast(pl.String)).rows() == [
+        (date(2026, 2, 28), 8_000, "Current"),
+        (date(2026, 3, 31), 5_000, "1-30"),
+        (date(2026, 4, 30), 5_000, "31-60"),
+    ]
+    assert month_series(b, snaps, ends)["receivables_cents"].to_list() == [0, 8_000, 5_000, 5_000]
+
+
+def test_an_invoice_overpaid_before_its_issue_is_never_open() -> None:
+    b = book([(1, "2026-02-10", "2026-03-12", 10_000)], payments=[(1, "2026-01-25", 12_000)])
+    assert snapshots(b, month_ends(date(2026, 4, 30), 4), BUCKETS).is_empty()
+
+
+def open_at(state: pl.DataFrame) -> set[tuple]:
+    return set(state.filter(pl.col("outstanding_cents") > 0)
+               .select("invoice_id", "outstanding_cents", pl.col("bucket").cast(pl.String)).iter_rows())  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(generated_books(), st.integers(0, 480), st.sampled_from(["due", INVOICE_DATE]))
+def test_every_month_end_of_the_snapshots_is_the_as_of_state_there(b, days: int, basis: str) -> None:
+    """Per invoice, balance and bucket, on books with reductions before their invoice and overpayments."""
+    buckets = Buckets.from_edges((0, 30, 60, 90, 180), basis)
+    ends = month_ends(START + timedelta(days=days), 14)
+    snaps = snapshots(b, ends, buckets, basis)
+    for end in ends:
+        at_end = snaps.filter(pl.col("month_end") == end).select("invoice_id", "balance_cents",
+                                                                 pl.col("bucket").cast(pl.String))  # fmt: skip
+        assert set(at_end.iter_rows()) == open_at(invoice_state(b, end, buckets, basis)), end
+        assert at_end.height == at_end["invoice_id"].n_unique()
 
 
 def test_roll_rates_split_a_balance_into_bucket_paid_and_written_off() -> None:

@@ -5,6 +5,10 @@ Attribution rules (docs/metrics.md, "Collector appraisal"):
   and count for the collector assigned to its debtor on the entry date;
 - cash counts for the collector assigned to the debtor on the payment date (not the current owner);
 - compliance incidents count in the period in which they were confirmed.
+
+Everything is as of a date D: escalations, appeals and incidents are read in their state at D
+(``asof.escalations_as_of``, ``asof.appeals_as_of``, ``asof.incidents_confirmed_by``), so a past
+period's table does not change its verdicts because of what happened after D.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import numpy as np
 import polars as pl
 
 from data_access.book.portfolio import PAYMENT, Portfolio
+from data_access.metrics.asof import (
+    APPEAL_OPEN, appeals_as_of, escalations_as_of, incidents_confirmed_by, invoice_balances,
+)  # fmt: skip
 from data_access.metrics.recovery import TIERS, Period, promise_results, recovery_pool
+from data_access.metrics.targets import RecoveryTargets
 
 KINDS = ("month", "quarter", "year")
 
@@ -51,30 +58,13 @@ def periods_back(kind: str, day: date, count: int) -> list[Period]:
 class Targets:
     """What each collector is scored against."""
 
-    tiers: dict[str, float]  # company-wide tier targets
-    by_collector: dict[tuple[int, str], float]  # (collector_id, tier) overrides from the targets table
+    recovery: RecoveryTargets  # tier targets in force for the period (targets.recovery_targets)
     satisfaction: float = 4.0
     escalation_share: float = 0.9
     escalation_days: int = 5
     kept: float = 0.7
     cycle_improvement: float = 0.10
     weights: tuple[float, float, float] = (0.5, 0.3, 0.2)
-
-
-def recovery_targets(table: pl.DataFrame, period: Period, defaults: tuple[float, ...]) -> tuple[dict, dict]:
-    """Tier targets in force at the period's end: the targets table where set, else ``defaults``."""
-    tiers = dict(zip(TIERS, defaults, strict=False))
-    by_collector: dict[tuple[int, str], float] = {}
-    rows = table.filter(
-        (pl.col("target_type") == "recovery_rate") & (pl.col("period_start") <= period.end)
-        & (pl.col("period_end") >= period.end) & pl.col("tier").is_in(list(TIERS))
-    )  # fmt: skip
-    for row in rows.iter_rows(named=True):
-        if row["collector_id"] is None:
-            tiers[row["tier"]] = row["value"]
-        else:
-            by_collector[(row["collector_id"], row["tier"])] = row["value"]
-    return tiers, by_collector
 
 
 def with_collector_at(frame: pl.DataFrame, assignments: pl.DataFrame, on: str) -> pl.DataFrame:
@@ -181,38 +171,40 @@ def collection_cycle(settled: pl.DataFrame, assignments: pl.DataFrame, period: P
     )
 
 
-def _busdays(start: pl.Series, end: pl.Series) -> pl.Series:
-    starts = start.to_numpy().astype("datetime64[D]")
-    ends = end.fill_null(date(2999, 12, 31)).to_numpy().astype("datetime64[D]")
-    return pl.Series(np.busday_count(starts, ends))
-
-
 def behaviour(tables: dict[str, pl.DataFrame], book: Portfolio, period: Period, as_of: date, targets: Targets,
               grace_days: int) -> pl.DataFrame:  # fmt: skip
-    """Per collector: promise agreement and kept rates, satisfaction, timely escalation, confirmed
-    incidents (by confirmation date) and whether an appeal of the period is open."""
-    actions = tables["collection_actions"].filter(pl.col("action_date").is_between(period.start, period.end))
+    """Per collector, as of ``as_of``: promise agreement and kept rates, satisfaction, timely
+    escalation, confirmed incidents (by confirmation date) and whether an appeal of the period is open.
+
+    Only facts dated on or before ``as_of`` count (the period may end later; its days after ``as_of``
+    have no facts yet). Hard cases flagged in the period are judged as of ``as_of``: timely when
+    escalated by then within ``targets.escalation_days`` working days, late when escalated later or
+    not escalated although the deadline has passed, and left out while the deadline is still ahead.
+    """
+    last = min(period.end, as_of)
+    actions = tables["collection_actions"].filter(pl.col("action_date").is_between(period.start, last))
     contacted = actions.filter(pl.col("outcome").is_in(["contacted", "promise", "refused"])).group_by(
         "collector_id").agg(pl.col("debtor_id").n_unique().alias("contacted"))  # fmt: skip
     promises = tables["promises"]
-    made = promises.filter(pl.col("made_on").is_between(period.start, period.end)).group_by("collector_id").agg(
+    made = promises.filter(pl.col("made_on").is_between(period.start, last)).group_by("collector_id").agg(
         pl.col("debtor_id").n_unique().alias("with_promise"), pl.len().alias("promises_made"))  # fmt: skip
     judged = promise_results(promises, book, grace_days, as_of).filter(
         pl.col("promised_date").is_between(period.start, period.end))
     kept = judged.group_by("collector_id").agg(
         (pl.col("status") == "kept").mean().alias("kept_rate"), pl.len().alias("promises_due"))  # fmt: skip
-    surveys = tables["satisfaction_surveys"].filter(pl.col("survey_date").is_between(period.start, period.end))
+    surveys = tables["satisfaction_surveys"].filter(pl.col("survey_date").is_between(period.start, last))
     satisfaction = surveys.group_by("collector_id").agg(pl.col("score").mean().alias("satisfaction"))
-    flagged = tables["escalations"].filter(pl.col("flagged_on").is_between(period.start, period.end))
-    flagged = flagged.with_columns(_busdays(flagged["flagged_on"], flagged["escalated_on"]).alias("busdays"))
+    flagged = escalations_as_of(tables["escalations"], as_of, targets.escalation_days).filter(
+        pl.col("flagged_on").is_between(period.start, period.end) & pl.col("timely").is_not_null())
     timely = flagged.group_by("collector_id").agg(
-        (pl.col("busdays") <= targets.escalation_days).mean().alias("escalation_timely"), pl.len().alias("hard_cases"))  # fmt: skip
-    incidents = tables["compliance_incidents"].filter(
-        pl.col("confirmed") & pl.col("confirmed_on").is_between(period.start, period.end))
+        pl.col("timely").mean().alias("escalation_timely"), pl.len().alias("hard_cases"))  # fmt: skip
+    incidents = incidents_confirmed_by(tables["compliance_incidents"], as_of).filter(
+        pl.col("confirmed_on").is_between(period.start, period.end))
     confirmed = incidents.group_by("collector_id").agg(
         pl.len().alias("incidents"), pl.col("kind").unique().sort().str.join(", ").alias("incident_kinds"))  # fmt: skip
-    appeals = tables["appeals"].filter(
-        (pl.col("status") == "open") & (pl.col("period_start") <= period.end) & (pl.col("period_end") >= period.start))
+    appeals = appeals_as_of(tables["appeals"], as_of).filter(
+        (pl.col("status") == APPEAL_OPEN) & (pl.col("period_start") <= period.end)
+        & (pl.col("period_end") >= period.start))  # fmt: skip
     appealing = appeals.select("collector_id").unique().with_columns(pl.lit(True).alias("under_appeal"))
     result = contacted
     for part in (made, kept, satisfaction, timely, confirmed, appealing):
@@ -254,19 +246,15 @@ def composite(frame: pl.DataFrame, targets: Targets) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def tier_target(targets: Targets, collector_id: int, tier: str) -> float:
-    return targets.by_collector.get((collector_id, tier), targets.tiers[tier])
-
-
 def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_of: date, targets: Targets,
                  grace_days: int, settled: pl.DataFrame) -> pl.DataFrame:  # fmt: skip
     """One row per collector with every appraisal measure, the composite score and the rank."""
     entries, cash = recovery_by_collector(book, period)
     tiers = tier_table(entries, cash).filter(pl.col("collector_id").is_not_null())
-    tiers = tiers.with_columns(
-        pl.struct("collector_id", "tier").map_elements(lambda r: tier_target(targets, r["collector_id"], r["tier"]),
-                                                       return_dtype=pl.Float64).alias("target")
-    )  # fmt: skip
+    scored = tiers.select("collector_id").unique().join(book.collectors.select("collector_id", "region_id"),
+                                                        on="collector_id", how="left")  # fmt: skip
+    tiers = tiers.join(targets.recovery.per_collector(scored).select("collector_id", "tier", "target"),
+                       on=["collector_id", "tier"], how="left")  # fmt: skip
     wide = tiers.pivot(on="tier", index="collector_id", values=["rate", "target"], aggregate_function="first")
     for tier in TIERS:
         for kind in ("rate", "target"):
@@ -277,8 +265,6 @@ def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Perio
         (pl.col("collected_cents").sum() / pl.col("entry_cents").sum()).alias("recovery_rate"),
         ((pl.col("entry_cents") * pl.col("target")).sum() / pl.col("entry_cents").sum()).alias("recovery_target"),
     )
-    from data_access.metrics.asof import invoice_balances
-
     closed_invoices = invoice_balances(book, period.end).filter(pl.col("remainder_cents") <= 0).select("invoice_id")
     cases = entries.with_columns(pl.col("invoice_id").is_in(closed_invoices["invoice_id"].implode()).alias("closed"))
     cases = cases.group_by("collector_id", "debtor_id").agg(pl.col("closed").all()).group_by("collector_id").agg(

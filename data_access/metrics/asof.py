@@ -2,12 +2,15 @@
 
 Only facts dated <= D count. A page computes this once per (data version, D, basis) and derives
 every KPI, table and chart from it; filters are applied to it afterwards, without a database read.
+The records that change after they are written (escalations, appeals, compliance incidents, legal
+cases) are read as of D here too, from their dates.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 from data_access.metrics.buckets import DUE_DATE, Buckets
@@ -97,3 +100,90 @@ def with_dimensions(frame: pl.DataFrame, portfolio: Portfolio, dims: pl.DataFram
     """Attach debtor dimensions (by debtor_id) and the client name (by client_id)."""
     clients = portfolio.clients.select("client_id", pl.col("name").alias("client"))
     return frame.join(dims, on="debtor_id", how="left").join(clients, on="client_id", how="left")
+
+
+# Dated records that change after they are written (an escalation is escalated, an appeal decided, an
+# incident confirmed, a legal case moves on): their state at D comes from their dates, never from the
+# row as it stands today, or a past as-of date would show what was only known later.
+
+APPEAL_OPEN = "open"
+
+
+def appeals_as_of(appeals: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Appeals filed by ``as_of`` with their ``status`` at that date.
+
+    An appeal decided after ``as_of`` (or not yet) was still open then; one decided by ``as_of`` has
+    its recorded status; one filed later did not exist yet and is left out.
+    """
+    decided = pl.col("decided_on").is_not_null() & (pl.col("decided_on") <= as_of)
+    return appeals.filter(pl.col("filed_on") <= as_of).with_columns(
+        pl.when(decided).then(pl.col("status")).otherwise(pl.lit(APPEAL_OPEN)).alias("status"),
+        pl.when(decided).then(pl.col("decided_on")).alias("decided_on"),
+    )
+
+
+def escalation_deadline(flagged_on: pl.Series, working_days: int) -> pl.Series:
+    """The last day on which a hard case flagged on ``flagged_on`` is still escalated in time:
+    ``working_days`` working days (Mon-Fri) after it, counted from the next working day when it was
+    flagged on a weekend. Escalating on it counts ``working_days`` working days from the flag."""
+    days = flagged_on.to_numpy().astype("datetime64[D]")
+    return pl.Series("deadline", np.busday_offset(days, working_days, roll="forward")).cast(pl.Date)
+
+
+def escalations_as_of(escalations: pl.DataFrame, as_of: date, working_days: int) -> pl.DataFrame:
+    """Hard cases flagged by ``as_of`` with their ``deadline`` and whether they were ``timely`` at D.
+
+    An escalation exists at D only when ``escalated_on <= D`` (a later one is nulled). Timely = True
+    when escalated by D on or before the deadline; False when escalated after the deadline, or not
+    escalated by D although the deadline has passed (it was D or earlier); None — not yet judged —
+    while a case not escalated by D can still be escalated in time.
+    """
+    flagged = escalations.filter(pl.col("flagged_on") <= as_of)
+    escalated = pl.col("escalated_on").is_not_null() & (pl.col("escalated_on") <= as_of)
+    return (
+        flagged.with_columns(
+            pl.when(escalated).then(pl.col("escalated_on")).alias("escalated_on"),
+            escalation_deadline(flagged["flagged_on"], working_days).alias("deadline"),
+        )
+        .with_columns(
+            pl.when(pl.col("escalated_on").is_not_null()).then(pl.col("escalated_on") <= pl.col("deadline"))
+            .when(pl.col("deadline") <= as_of).then(pl.lit(False))
+            .alias("timely")
+        )  # fmt: skip
+    )
+
+
+def incidents_confirmed_by(incidents: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Compliance incidents confirmed on or before ``as_of``: a later confirmation was not known then."""
+    return incidents.filter(
+        pl.col("confirmed") & pl.col("confirmed_on").is_not_null() & (pl.col("confirmed_on") <= as_of)
+    )
+
+
+LEGAL_STAGES = ("filed", "hearing", "judgment", "enforcement", "closed")
+
+
+def legal_cases_as_of(cases: pl.DataFrame, stages: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Legal cases opened by ``as_of``, each with its ``stage`` and ``recovered_cents`` at that date.
+
+    Both come from the case's latest stage row entered on or before ``as_of`` (``legal_case_stages``),
+    never from the case row, which holds today's stage. A case opened but with no stage row by then is
+    filed, with nothing recovered. Rows entered on the same day are ordered by stage, then ``stage_id``.
+    """
+    order = pl.Enum(LEGAL_STAGES)
+    latest = (
+        stages.filter(pl.col("entered_on") <= as_of)
+        .with_columns(pl.col("stage").cast(order))
+        .group_by("case_id")
+        .agg(pl.col("stage", "recovered_cents").sort_by("entered_on", "stage", "stage_id").last())
+        .rename({"stage": "stage_at", "recovered_cents": "recovered_at"})
+    )
+    return (
+        cases.filter(pl.col("opened_on") <= as_of)
+        .join(latest, on="case_id", how="left")
+        .with_columns(
+            pl.col("stage_at").fill_null(LEGAL_STAGES[0]).cast(order).alias("stage"),
+            pl.col("recovered_at").fill_null(0).cast(pl.Int64).alias("recovered_cents"),
+        )
+        .drop("stage_at", "recovered_at")
+    )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from data_access.book.portfolio import PAYMENT, WRITE_OFF, Portfolio
+from data_access.metrics.asof import legal_cases_as_of
 
 
 def write_offs(book: Portfolio, as_of: date) -> pl.DataFrame:
@@ -85,18 +86,19 @@ def months_above(rates: list[float | None], target: float) -> int:
     return count
 
 
-def legal_pipeline(cases: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Cases opened by ``as_of`` per stage: count, claimed, recovered, recovery share and median age.
+def legal_pipeline(cases: pl.DataFrame, stages: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Cases opened by ``as_of`` per stage at that date: count, claimed, recovered, recovery share and
+    median age (days since opened).
 
-    The database keeps each case's current stage only, so a past as-of date shows today's stage of
-    the cases open then (closed after ``as_of`` counts as still open: stage shown as recorded).
+    Each case's stage and recovered amount come from its stage history (``legal_case_stages``): the
+    latest row entered on or before ``as_of`` (``asof.legal_cases_as_of``). The case row holds only
+    today's stage, which a past as-of date must not show.
     """
-    open_then = cases.filter(pl.col("opened_on") <= as_of).with_columns(
+    open_then = legal_cases_as_of(cases, stages, as_of).with_columns(
         (pl.lit(as_of) - pl.col("opened_on")).dt.total_days().alias("age_days")
     )
-    order = pl.Enum(["filed", "hearing", "judgment", "enforcement", "closed"])
     return (
-        open_then.group_by(pl.col("stage").cast(order))
+        open_then.group_by("stage")
         .agg(pl.len().alias("cases"), pl.col("claimed_cents").sum(), pl.col("recovered_cents").sum(),
              pl.col("age_days").median().alias("median_age_days"))  # fmt: skip
         .with_columns((pl.col("recovered_cents") / pl.col("claimed_cents")).alias("recovered_share"))

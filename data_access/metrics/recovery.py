@@ -108,12 +108,15 @@ def overall_recovery(by_tier: pl.DataFrame) -> tuple[float | None, float | None]
 
 
 def promise_results(promises: pl.DataFrame, book: Portfolio, grace_days: int, as_of: date) -> pl.DataFrame:
-    """Each promise judged once its grace has passed by ``as_of``: kept, partial or broken.
+    """Each promise made by ``as_of`` and judged once its grace has passed by then: kept, partial or broken.
 
     Paid = payments on the promised invoice dated from the day the promise was made to the
-    promised date plus the grace days. Kept when paid >= promised amount; partial when some was paid.
+    promised date plus the grace days (all on or before ``as_of``, since the grace has passed).
+    Kept when paid >= promised amount; partial when some was paid.
     """
-    judged = promises.filter(pl.col("promised_date") + timedelta(days=grace_days) <= as_of)
+    judged = promises.filter(
+        (pl.col("made_on") <= as_of) & (pl.col("promised_date") + timedelta(days=grace_days) <= as_of)
+    )
     paid = (
         book.reductions.filter(pl.col("kind") == PAYMENT)
         .join(judged.select("promise_id", "invoice_id", "made_on", "promised_date"), on="invoice_id")

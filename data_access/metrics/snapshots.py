@@ -42,20 +42,35 @@ def month_ends(as_of: date, count: int) -> list[date]:
 def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: str = DUE_DATE) -> pl.DataFrame:
     """Open invoices at each month end: invoice_id, debtor_id, client_id, idx, month_end, balance, bucket.
 
-    Each reduction is put in the first month end on or after its date (index ``idx``). An invoice is
-    open from the first month end after its issue up to the one before its last reduction, when its
-    reductions reach its amount (otherwise to the end). Its balance at a month end is its amount less
-    the running sum of its reductions by index. Reductions never predate their invoice, so every
-    reduction's index lies inside (or after) the invoice's open range.
+    Each reduction is put in the first month end on or after its date (index ``idx``), but never
+    before the invoice's own first month end (``first``, the first on or after its issue): a credit
+    note or payment dated before the invoice's issue date (it happens in real data) counts from the
+    first month end at which the invoice exists, as ``asof.invoice_state`` counts it there, instead of
+    falling outside the running sum. An invoice is open from ``first`` up to the one before its last
+    reduction, when its reductions reach its amount (otherwise to the end). Its balance at a month end
+    is its amount less the running sum of its reductions by index.
     """
     if not ends:
         return _empty_snapshots(buckets)
     end_series = pl.Series("month_end", ends, dtype=pl.Date)
     n = len(ends)
+    issued = (
+        portfolio.invoices.lazy()
+        .filter(pl.col("issue_date") <= ends[-1])
+        .select("invoice_id", "debtor_id", "client_id", "issue_date", "due_date", "amount_cents")
+        .with_columns(
+            pl.lit(end_series).search_sorted(pl.col("issue_date"), side="left").cast(pl.Int32).alias("first")
+        )
+        .collect()
+    )
     by_month = (
         portfolio.reductions.lazy()
         .filter(pl.col("date") <= ends[-1])
-        .with_columns(pl.lit(end_series).search_sorted(pl.col("date"), side="left").cast(pl.Int32).alias("idx"))
+        .join(issued.lazy().select("invoice_id", "first"), on="invoice_id")
+        .with_columns(
+            pl.max_horizontal(pl.lit(end_series).search_sorted(pl.col("date"), side="left").cast(pl.Int32),
+                              pl.col("first")).alias("idx")
+        )  # fmt: skip
         .group_by("invoice_id", "idx")
         .agg(pl.col("amount_cents").sum().alias("reduced_cents"))
         .collect()
@@ -64,12 +79,9 @@ def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: s
         pl.col("reduced_cents").sum().alias("total_reduced"), pl.col("idx").max().alias("last_idx")
     )
     invoices = (
-        portfolio.invoices.lazy()
-        .filter(pl.col("issue_date") <= ends[-1])
-        .select("invoice_id", "debtor_id", "client_id", "issue_date", "due_date", "amount_cents")
+        issued.lazy()
         .join(totals.lazy(), on="invoice_id", how="left")
         .with_columns(
-            pl.lit(end_series).search_sorted(pl.col("issue_date"), side="left").cast(pl.Int32).alias("first"),
             pl.when(pl.col("total_reduced") >= pl.col("amount_cents"))
             .then(pl.col("last_idx") - 1)
             .otherwise(n - 1)
