@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
 
+from dashboard import export
 from dashboard.formatting import cents_to_units, money_format
 from dashboard.i18n import t
+
+if TYPE_CHECKING:
+    from dashboard.shell import Cockpit
 
 
 @dataclass(frozen=True)
@@ -64,12 +69,17 @@ def money_columns(frame: pl.DataFrame, extra: tuple[str, ...] = ()) -> list[str]
     return [c for c in frame.columns if c.endswith("_cents") or c in extra]
 
 
+def header(name: str, labels: dict[str, str]) -> str:
+    """A column's header on screen and in exports: the page's label, else the i18n one, else its name."""
+    return labels.get(name) or (t(COLUMN_KEYS[name]) if name in COLUMN_KEYS else name)
+
+
 def column_config(frame: pl.DataFrame, labels: dict[str, str], money: list[str], currency: str,
                   percent: tuple[str, ...] = ()) -> dict:  # fmt: skip
     """Column headers from i18n labels; money as currency with separators; shares as percent."""
     config: dict = {}
     for name in frame.columns:
-        label = labels.get(name) or (t(COLUMN_KEYS[name]) if name in COLUMN_KEYS else name)
+        label = header(name, labels)
         if name in money:
             config[name] = st.column_config.NumberColumn(label, format=money_format(currency))
         elif frame.schema[name] == pl.Date:
@@ -99,31 +109,55 @@ def money_table(
     )  # fmt: skip
 
 
-def downloads(frame: pl.DataFrame, *, name: str, about: str, key: str, money: tuple[str, ...] = ()) -> None:
-    """CSV and Excel downloads of a table, amounts in currency units; Excel says what it shows."""
-    export = cents_to_units(frame, money_columns(frame, money)).with_columns(
-        pl.col(pl.Enum, pl.Categorical).cast(pl.String),
-        pl.col(pl.Float64).fill_nan(None),  # Excel has no NaN; an unknown ratio is an empty cell
-    )
-    csv = export.write_csv().encode("utf-8-sig")  # BOM: Excel opens Chinese names correctly
+def downloads(
+    frame: pl.DataFrame, cockpit: Cockpit, *, name: str, title: str, key: str, money: tuple[str, ...] = (),
+    percent: tuple[str, ...] = (), labels: dict[str, str] | None = None, notes: tuple[tuple[str, str], ...] = (),
+) -> None:  # fmt: skip
+    """CSV and Excel buttons for a table; each file is built only when its button is clicked.
+
+    Building both files for every table on every rerun took seconds on a large book, so ``data`` is a
+    callable that Streamlit runs on click, and ``on_click="ignore"`` keeps the click from rerunning the
+    page. Everything the files say (headers, the view's description) is resolved here, during the run;
+    the callables only turn the frame into bytes. ``name`` is the page and table in ASCII
+    (``aging-by-region``), ``title`` what people read; ``money``, ``percent`` and ``labels`` are as given
+    to ``money_table``, so the file's headers are the screen's.
+    """
+    sheet = export_sheet(frame, cockpit, title=title, money=money, percent=percent, labels=labels, notes=notes)
+    stem = export.file_stem(name, cockpit.view.as_of, filters_slug(cockpit))
     with st.container(horizontal=True):
-        st.download_button(t("download.csv"), csv, f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:")
+        st.download_button(t("download.csv"), partial(export.csv_bytes, frame, sheet), f"{stem}.csv", "text/csv",
+                           key=f"{key}_csv", on_click="ignore", icon=":material/download:")  # fmt: skip
         st.download_button(
-            t("download.excel"), excel_bytes(export, about), f"{name}.xlsx",
+            t("download.excel"), partial(export.xlsx_bytes, frame, sheet), f"{stem}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-            icon=":material/download:",
+            on_click="ignore", icon=":material/download:",
         )  # fmt: skip
 
 
-def excel_bytes(frame: pl.DataFrame, about: str) -> bytes:
-    from xlsxwriter import Workbook
+def export_sheet(
+    frame: pl.DataFrame, cockpit: Cockpit, *, title: str, money: tuple[str, ...] = (), percent: tuple[str, ...] = (),
+    labels: dict[str, str] | None = None, notes: tuple[tuple[str, str], ...] = (),
+) -> export.Sheet:  # fmt: skip
+    """Headers with units and the lines that say what the file holds, in the reader's language."""
+    labels = labels or {}
+    currency = cockpit.currency
+    return export.Sheet(
+        columns=export.columns(frame, {name: header(name, labels) for name in frame.columns}, currency=currency,
+                               money=money, percent=percent),  # fmt: skip
+        about=(
+            (t("download.about.table"), title), (t("download.about.selection"), cockpit.description),
+            (t("download.about.as_of"), cockpit.view.as_of.isoformat()),
+            (t("download.about.units"), t("download.units", currency=currency)), *notes,
+        ),  # fmt: skip
+        data_name=t("download.sheet_data"), about_name=t("download.sheet_about"),
+    )
 
-    buffer = io.BytesIO()
-    with Workbook(buffer) as workbook:
-        frame.write_excel(workbook, worksheet="Data", autofit=True, float_precision=2)
-        sheet = workbook.add_worksheet(t("download.sheet_about"))
-        sheet.write(0, 0, about)
-    return buffer.getvalue()
+
+def filters_slug(cockpit: Cockpit) -> str:
+    """The view's filters for a file name, as in the page's link (ids for regions, clients, collectors)."""
+    from dashboard.filters import to_url
+
+    return export.filters_slug({k: v for k, v in to_url(cockpit.view, cockpit.options).items() if k != "as_of"})
 
 
 def empty_state(message: str) -> None:

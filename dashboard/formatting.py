@@ -5,6 +5,8 @@ Amounts arrive in integer cents from ``data_access``; only this module divides t
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "¥"}
@@ -39,6 +41,23 @@ def money_format(currency: str) -> str:
 def cents_to_units(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Money columns from integer cents to currency units, for tables, charts and downloads."""
     return frame.with_columns([(pl.col(c) / 100).alias(c) for c in columns if c in frame.columns])
+
+
+def units(cents: int) -> Decimal:
+    """Exact currency units from integer cents: ``units(147675665)`` -> ``Decimal("1476756.65")``.
+
+    Built from the integer, never by float division, so an export never shows 1476756.6500000001.
+    """
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def units_text(cents: pl.Expr) -> pl.Expr:
+    """Integer cents as exact decimal text (``-250`` -> ``"-2.50"``), null stays null; for CSV files."""
+    whole = cents.abs()
+    return pl.concat_str(
+        pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+        (whole // 100).cast(pl.String), pl.lit("."), (whole % 100).cast(pl.String).str.zfill(2),
+    ).name.keep()  # fmt: skip
 
 
 def signed_points(delta: float) -> str:

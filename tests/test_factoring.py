@@ -56,6 +56,13 @@ def test_credit_limit_utilisation_is_flagged_above_ninety_percent() -> None:
     debtors = pl.DataFrame({"debtor_id": [1, 2, 3], "credit_limit_cents": [62_000, 100_000, 0]})
     used = factoring.limit_utilisation(state, debtors, 0.9)
     assert used.select("debtor_id", "over_flag").rows() == [(1, True), (2, False), (3, None)]
+    assert factoring.over_limit_count(used) == 1  # debtor 1; debtor 3 has no limit and is not counted
+
+
+def test_the_over_limit_count_ignores_unknown_flags() -> None:
+    utilisation = pl.DataFrame({"over_flag": [True, None, False, True]}, schema={"over_flag": pl.Boolean})
+    assert factoring.over_limit_count(utilisation) == 2
+    assert factoring.over_limit_count(utilisation.clear()) == 0
 
 
 def test_recourse_invoices_past_the_charge_back_window() -> None:

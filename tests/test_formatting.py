@@ -2,7 +2,9 @@
 
 import polars as pl
 
-from dashboard.formatting import cents_to_units, money, money_format, share
+from decimal import Decimal
+
+from dashboard.formatting import cents_to_units, money, money_format, share, units, units_text
 
 
 def test_money_rounds_to_whole_units_with_separators() -> None:
@@ -30,8 +32,16 @@ def test_cents_become_currency_units_for_display() -> None:
 
 
 
-def test_a_table_with_an_unknown_ratio_exports_to_excel() -> None:
-    from dashboard.components import excel_bytes
+def test_units_are_exact_decimals_built_from_cents() -> None:
+    assert units(147_675_665) == Decimal("1476756.65") and str(units(147_675_665)) == "1476756.65"
+    assert str(units(1)) == "0.01" and str(units(-250)) == "-2.50"
+    frame = pl.DataFrame({"c": [147_675_665, 1, -5, 0, None]})
+    assert frame.select(units_text(pl.col("c")))["c"].to_list() == ["1476756.65", "0.01", "-0.05", "0.00", None]
 
-    frame = pl.DataFrame({"rate": [0.5, float("nan")]}).with_columns(pl.col("rate").fill_nan(None))
-    assert excel_bytes(frame, "about")[:2] == b"PK"  # a zip: an xlsx workbook
+
+def test_a_table_with_an_unknown_ratio_exports_to_excel() -> None:
+    from dashboard import export
+
+    frame = pl.DataFrame({"rate": [0.5, float("nan"), float("inf")]})
+    sheet = export.Sheet(export.columns(frame, {}, currency="CNY", percent=("rate",)), about=(("Table", "t"),))
+    assert export.xlsx_bytes(frame, sheet)[:2] == b"PK"  # a zip: an xlsx workbook

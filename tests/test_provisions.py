@@ -5,7 +5,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access.metrics.provisions import coverage, post_write_off_recovery_rate, provision_matrix
+from data_access.metrics.buckets import Buckets
+from data_access.metrics.provisions import (
+    coverage, post_write_off_recovery_rate, provision_by_segment, provision_matrix, recovery_window,
+    window_recovery_rate,
+)  # fmt: skip
 from data_access.metrics.snapshots import PAID, WRITTEN_OFF
 
 LABELS = ("Current", "1-30", "30+")
@@ -13,11 +17,12 @@ ORIGIN = pl.Enum(LABELS)
 DESTINATION = pl.Enum([*LABELS, PAID, WRITTEN_OFF])
 
 
-def flows(rows: list[tuple[str, str, str, int]]) -> pl.DataFrame:
+def flows(rows: list[tuple[str, str, str, int]], debtor_id: int = 1) -> pl.DataFrame:
     return pl.DataFrame(
         {"month_end": [date.fromisoformat(m) for m, *_ in rows], "origin": [o for _, o, _, _ in rows],
-         "destination": [d for *_, d, _ in rows], "cents": [c for *_, c in rows]},
-        schema={"month_end": pl.Date, "origin": ORIGIN, "destination": DESTINATION, "cents": pl.Int64},
+         "destination": [d for *_, d, _ in rows], "cents": [c for *_, c in rows], "debtor_id": debtor_id},
+        schema={"month_end": pl.Date, "origin": ORIGIN, "destination": DESTINATION, "cents": pl.Int64,
+                "debtor_id": pl.Int64},
     )  # fmt: skip
 
 
@@ -62,3 +67,50 @@ def test_no_history_means_no_loss_rate_but_still_the_outstanding() -> None:
     matrix = provision_matrix(ONE_MONTH.clear(), OUTSTANDING, LABELS, lookback_months=12, recovery_rate=0, scalar=1)
     assert matrix["loss_rate"].to_list() == [0.0, 0.0, 0.0]
     assert matrix["outstanding_cents"].to_list() == [1_000_000, 200_000, 100_000]
+
+
+def test_the_recovery_rate_compares_write_offs_and_recoveries_inside_the_window() -> None:
+    write_offs = pl.DataFrame({"date": [date(2026, 1, 15), date(2026, 3, 1), date(2026, 6, 30)],
+                               "amount_cents": [1_000, 2_000, 3_000]})  # fmt: skip
+    recoveries = pl.DataFrame({"recovery_date": [date(2026, 2, 28), date(2026, 3, 5), date(2026, 7, 1)],
+                               "amount_cents": [100, 250, 400]})  # fmt: skip
+    start, end = date(2026, 3, 1), date(2026, 6, 30)
+    assert recovery_window(write_offs, recoveries, start, end) == (5_000, 250)  # both ends of the window count
+    assert window_recovery_rate(write_offs, recoveries, start, end) == 0.05
+    assert window_recovery_rate(write_offs.clear(), recoveries, start, end) == 0.0
+
+
+# Industry A (debtor 1) rolls like ONE_MONTH; industry B (debtor 2) writes off 40 % of 30+ and pays the rest.
+SEGMENT_FLOWS = pl.concat([ONE_MONTH, flows([("2026-01-31", "30+", WRITTEN_OFF, 400), ("2026-01-31", "30+", PAID, 600)],
+                                            debtor_id=2)])  # fmt: skip
+DIMENSIONS = pl.DataFrame({"debtor_id": [1, 2, 3], "industry": ["A", "B", "C"]})
+STATE = pl.DataFrame(
+    {"debtor_id": [1, 1, 2, 4], "industry": ["A", "A", "B", None], "bucket": ["Current", "30+", "30+", "Current"],
+     "outstanding_cents": [1_000_000, 100_000, 500_000, 999]},
+    schema_overrides={"bucket": ORIGIN},
+)  # fmt: skip
+
+
+def test_provision_by_segment_uses_each_segments_own_roll_rates() -> None:
+    buckets = Buckets.from_edges((0, 30))
+    assert buckets.labels == LABELS
+    by = provision_by_segment(SEGMENT_FLOWS, STATE, DIMENSIONS, buckets, "industry", lookback_months=12,
+                              recovery_rate=0.5, scalar=1.0)  # fmt: skip
+    # A: chains 0.025, 0.125, 0.25 halved by recoveries -> 1.25 %, 6.25 %, 12.5 %;
+    #    ECL = 1,000,000 x 0.0125 + 100,000 x 0.125 = 25,000 of 1,100,000.
+    # B: only 30+ rolls on (0.4, halved 0.2); ECL = 500,000 x 0.2 = 100,000: the larger, so first.
+    # C has nothing open and an unknown industry is no segment.
+    assert by.columns == ["industry", *LABELS, "outstanding_cents", "ecl_cents", "coverage"]
+    assert by["industry"].to_list() == ["B", "A"]
+    b, a = by.rows(named=True)
+    assert [a[label] for label in LABELS] == pytest.approx([0.0125, 0.0625, 0.125])
+    assert [b[label] for label in LABELS] == pytest.approx([0.0, 0.0, 0.2])
+    assert (a["outstanding_cents"], a["ecl_cents"], a["coverage"]) == (1_100_000, 25_000, pytest.approx(25 / 1_100))
+    assert (b["outstanding_cents"], b["ecl_cents"], b["coverage"]) == (500_000, 100_000, pytest.approx(0.2))
+
+
+def test_provision_by_segment_without_segments_is_an_empty_table() -> None:
+    state = STATE.with_columns(pl.lit(None, dtype=pl.String).alias("industry"))
+    by = provision_by_segment(SEGMENT_FLOWS, state, DIMENSIONS, Buckets.from_edges((0, 30)), "industry",
+                              lookback_months=12, recovery_rate=0, scalar=1)  # fmt: skip
+    assert by.is_empty() and by.columns == ["industry", *LABELS, "outstanding_cents", "ecl_cents", "coverage"]

@@ -99,7 +99,7 @@ def aging_by(state: pl.DataFrame, dimension: str, buckets: Buckets) -> pl.DataFr
         .with_columns((pl.col("od").fill_null(0) / pl.col("total")).alias("overdue_share"))
         .drop("od")
         .select([*keys, *buckets.labels, "total", "overdue_share"])
-        .sort("total", descending=True)
+        .sort(["total", *keys], descending=[True, *[False] * len(keys)], nulls_last=True)  # ties in a fixed order
     )
 
 
@@ -116,7 +116,7 @@ def debtors_of(state: pl.DataFrame) -> pl.DataFrame:
             ((pl.col("outstanding_cents") * pl.col("dpd").clip(lower_bound=0)).sum() / pl.col("outstanding_cents").sum())
             .alias("weighted_dpd"),
         )
-        .sort("outstanding_cents", descending=True)
+        .sort("outstanding_cents", "debtor_id", descending=[True, False])
     )
 
 
@@ -128,7 +128,7 @@ def invoices_of(state: pl.DataFrame, debtor_id: int) -> pl.DataFrame:
             "invoice_number", "client", "issue_date", "due_date", "amount_cents", "paid_cents", "credited_cents",
             "written_off_cents", "outstanding_cents", "dpd", "bucket",
         )  # fmt: skip
-        .sort("due_date")
+        .sort("due_date", "invoice_number")
     )
 
 

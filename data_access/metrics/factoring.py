@@ -43,14 +43,14 @@ def dilution_by_client(book: Portfolio, start: date, end: date) -> pl.DataFrame:
         .with_columns(pl.when(pl.col("sales_cents") > 0).then(pl.col("credits_cents") / pl.col("sales_cents"))
                       .alias("dilution"))
         .select("client_id", "client", "sales_cents", "credits_cents", "dilution")
-        .sort("dilution", descending=True, nulls_last=True)
+        .sort("dilution", "client_id", descending=[True, False], nulls_last=True)  # ties in a fixed order
     )  # fmt: skip
 
 
 def top_debtor_share(state: pl.DataFrame, n: int = 10) -> tuple[float, pl.DataFrame]:
     """The ``n`` largest debtors by outstanding and their joint share of the total."""
     by_debtor = state.group_by("debtor_id", "debtor").agg(pl.col("outstanding_cents").sum()).sort(
-        "outstanding_cents", descending=True
+        "outstanding_cents", "debtor_id", descending=[True, False]
     )
     total = by_debtor["outstanding_cents"].sum()
     top = by_debtor.head(n).with_columns((pl.col("outstanding_cents") / total).alias("share"))
@@ -64,7 +64,7 @@ def concentrated_debtors(state: pl.DataFrame, threshold: float) -> pl.DataFrame:
         pairs.with_columns((pl.col("outstanding_cents") / pl.col("outstanding_cents").sum().over("client_id"))
                            .alias("share_of_client"))
         .filter(pl.col("share_of_client") > threshold)
-        .sort("share_of_client", descending=True)
+        .sort("share_of_client", "client_id", "debtor_id", descending=[True, False, False])
     )  # fmt: skip
 
 
@@ -78,6 +78,14 @@ def limit_utilisation(state: pl.DataFrame, debtors: pl.DataFrame, flag: float) -
         .with_columns((pl.col("utilisation") > flag).alias("over_flag"))
         .sort("utilisation", descending=True, nulls_last=True)
     )  # fmt: skip
+
+
+def over_limit_count(utilisation: pl.DataFrame) -> int:
+    """Debtors flagged above the utilisation flag; a debtor without a credit limit is not counted.
+
+    One count for the Factoring KPI and the Overview's attention list, so the two always agree.
+    """
+    return int(utilisation["over_flag"].fill_null(False).sum())
 
 
 def recourse_exposure(state: pl.DataFrame) -> pl.DataFrame:
