@@ -1,8 +1,10 @@
-"""Streamlit-side caching around data_access: load once, reload when the data version moves.
+"""Streamlit-side caching around data_access: load once, reload when a table's version moves.
 
 Frames are cached with ``st.cache_resource`` (shared, not copied: a warm rerun costs nothing) and
-keyed by the database's data version, which every audited write bumps. The version itself is
-re-read every ``RDASH_DATA_CHECK_SECONDS``, so changes made by other systems show up too.
+keyed by keys the view context derives (``BookKey``, ``TableKey``): the database, the reader's
+regions and the versions of the tables read. Every audited write increments the versions of the
+tables it declares, so a target edit reloads targets and not three years of invoices. The versions
+are re-read every ``RDASH_DATA_CHECK_SECONDS``, and at once after a write made by this app.
 """
 
 from __future__ import annotations
@@ -13,12 +15,17 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from data_access.metrics import asof, snapshots
-from data_access.metrics.buckets import Buckets
+from data_access.book.context import BookKey, TableKey, ViewContext
+from data_access.book.filters import Filters, Selection
 from data_access.book.portfolio import Portfolio, load_portfolio
-from data_access.demo.seeding import ensure_database
-from data_access.settings import Settings, load_settings
 from data_access.db.store import Scope, Store
+from data_access.demo.seeding import ensure_database
+from data_access.metrics import asof, snapshots
+from data_access.metrics.buckets import DUE_DATE, Buckets
+from data_access.metrics.recovery import Period
+from data_access.metrics.targets import RecoveryTargets
+from data_access.metrics.targets import recovery_targets as targets_in_force
+from data_access.settings import Settings, load_settings
 
 
 def _secret_overrides() -> dict[str, str]:
@@ -36,6 +43,11 @@ def settings() -> Settings:
 def current_scope() -> Scope:
     """The reader's scope. Until sign-in exists every user sees every region, said here once."""
     return Scope.everything()
+
+
+def current_actor() -> str:
+    """Who is using the app, for the audit log. Until sign-in exists: the local user of the dashboard."""
+    return "dashboard user"
 
 
 @st.cache_data(show_spinner=False, ttl=30)
@@ -56,68 +68,73 @@ def store(url: str) -> Store:
     return Store(url)
 
 
-def data_version(url: str) -> int:
-    """The database's data version, asked at most once per RDASH_DATA_CHECK_SECONDS window."""
+def versions(url: str) -> tuple[tuple[str, int], ...]:
+    """Every table's version, asked at most once per RDASH_DATA_CHECK_SECONDS window."""
     window = int(time.time() // max(settings().data_check_seconds, 1))
     return _version_probe(url, window)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _version_probe(url: str, window: int) -> int:
-    return store(url).data_version()
+def _version_probe(url: str, window: int) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(store(url).versions().items()))
+
+
+def after_write() -> None:
+    """Call after this app wrote: the next run reads the new versions instead of waiting for the window."""
+    _version_probe.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def meta(url: str, version: int) -> dict[str, str]:
-    return store(url).meta()
+def meta(key: TableKey) -> dict[str, str]:
+    return store(key.url).meta()
+
+
+def _scope(regions: tuple[int, ...] | None) -> Scope:
+    return Scope(regions=None if regions is None else frozenset(regions))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def portfolio(url: str, version: int, regions: tuple[int, ...] | None) -> Portfolio:
-    scope = Scope(regions=None if regions is None else frozenset(regions))
-    return load_portfolio(store(url), scope)
+def portfolio(key: BookKey) -> Portfolio:
+    return load_portfolio(store(key.url), _scope(key.regions))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def state_with_dimensions(
-    url: str, version: int, regions: tuple[int, ...] | None, as_of: date, basis: str, edges: tuple[int, ...]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def state_with_dimensions(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The as-of state joined with debtor dimensions, and the dimensions: computed once per key."""
-    book = portfolio(url, version, regions)
+    book = portfolio(key)
     dims = asof.debtor_dimensions(book, as_of)
     state = asof.invoice_state(book, as_of, Buckets.from_edges(edges, basis), basis)
     return asof.with_dimensions(state, book, dims), dims
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def selection(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filters) -> Selection:
+    """The filters resolved at ``as_of``: the debtors, clients and invoices they keep."""
+    _state, dims = state_with_dimensions(key, as_of, DUE_DATE, edges)
+    return filters.resolve(portfolio(key), dims)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def month_end_history(
-    url: str, version: int, regions: tuple[int, ...] | None, as_of: date, basis: str, edges: tuple[int, ...],
-    months: int,
-) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
+def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
+                      months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
     """Month ends, the snapshots at them and the roll flows between them, unfiltered."""
-    book = portfolio(url, version, regions)
+    book = portfolio(key)
     ends = snapshots.month_ends(as_of, months)
     snaps = snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
     flows = snapshots.roll_flows(book, snaps, ends) if not snaps.is_empty() else snaps.clear()
     return ends, snaps, flows
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def table(url: str, version: int, regions: tuple[int, ...] | None, name: str) -> pl.DataFrame:
-    """A table outside the core book (promises, recoveries, legal cases, credit events), read once."""
-    scope = Scope(regions=None if regions is None else frozenset(regions))
-    return store(url).read(name, scope)
+@st.cache_resource(max_entries=16, show_spinner=False)
+def table(key: TableKey) -> pl.DataFrame:
+    """A table outside the core book (promises, recoveries, legal cases, targets, ...), read once per version."""
+    return store(key.url).read(key.table, _scope(key.regions))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def filtered_book(url: str, version: int, regions: tuple[int, ...] | None, as_of: date, edges: tuple[int, ...],
-                  filters_key: tuple) -> Portfolio:  # fmt: skip
+def filtered_book(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filters) -> Portfolio:
     """The book restricted to the filtered invoices, for monthly figures (filters resolved at as_of)."""
-    from data_access.book.filters import Filters
-
-    book = portfolio(url, version, regions)
-    _state, dims = state_with_dimensions(url, version, regions, as_of, "due", edges)
-    return Filters(**dict(filters_key)).restrict_book(book, dims)
+    return selection(key, as_of, edges, filters).book(portfolio(key))
 
 
 APPRAISAL_TABLES = ("collection_actions", "promises", "satisfaction_surveys", "escalations", "compliance_incidents",
@@ -125,30 +142,63 @@ APPRAISAL_TABLES = ("collection_actions", "promises", "satisfaction_surveys", "e
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def settlements(url: str, version: int, regions: tuple[int, ...] | None) -> pl.DataFrame:
+def settlements(key: BookKey) -> pl.DataFrame:
     from data_access.metrics.appraisal import settlements as settled
 
-    return settled(portfolio(url, version, regions))
+    return settled(portfolio(key))
 
 
-def appraisal_tables(url: str, version: int, regions: tuple[int, ...] | None) -> dict[str, pl.DataFrame]:
-    return {name: table(url, version, regions, name) for name in APPRAISAL_TABLES}
+def appraisal_tables(context: ViewContext) -> dict[str, pl.DataFrame]:
+    return {name: table(context.table_key(name)) for name in APPRAISAL_TABLES}
+
+
+def appraisal_key(context: ViewContext) -> tuple:
+    return (context.book_key(), *(context.table_key(name) for name in APPRAISAL_TABLES))
+
+
+def recovery_targets(context: ViewContext, period: Period) -> RecoveryTargets:
+    """Tier recovery targets in force for ``period`` (targets table, then settings): what the Overview
+    judges its tiers by, as the league table does. The table is read unfiltered: a collector filter
+    must not drop the company-wide rows."""
+    return targets_in_force(table(context.table_key("targets")), period, settings().recovery_targets)
+
+
+def league(context: ViewContext, start: date, end: date) -> pl.DataFrame:
+    """The league table of one period, every collector in scope."""
+    return _league(appraisal_key(context), start, end, context.as_of)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def league(url: str, version: int, regions: tuple[int, ...] | None, start: date, end: date, as_of: date) -> pl.DataFrame:
-    """The league table of one period, every collector: computed once per period and data version."""
+def _league(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
     from data_access.metrics import appraisal
-    from data_access.metrics.recovery import Period
-
     s = settings()
-    tables = appraisal_tables(url, version, regions)
+    book_key, *table_keys = key
+    tables = {k.table: table(k) for k in table_keys}
     period = Period(start, end)
-    tiers, by_collector = appraisal.recovery_targets(tables["targets"], period, s.recovery_targets)
     targets = appraisal.Targets(
-        tiers=tiers, by_collector=by_collector, satisfaction=s.satisfaction_target, escalation_share=s.escalation_target,
+        recovery=targets_in_force(tables["targets"], period, s.recovery_targets),
+        satisfaction=s.satisfaction_target, escalation_share=s.escalation_target,
         escalation_days=s.escalation_days, kept=s.kept_target, cycle_improvement=s.cycle_improvement_target,
         weights=s.score_weights,  # type: ignore[arg-type]
     )  # fmt: skip
-    return appraisal.league_table(portfolio(url, version, regions), tables, period, as_of, targets,
-                                  s.promise_grace_days, settlements(url, version, regions))  # fmt: skip
+    return appraisal.league_table(portfolio(book_key), tables, period, as_of, targets, s.promise_grace_days,
+                                  settlements(book_key))  # fmt: skip
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def audit_verdict(key: TableKey) -> tuple[bool, int, str, str]:
+    """The audit chain verified once per version of the log: (ok, entries, head, problem)."""
+    from data_access.db.audit import verify_chain
+
+    verdict = verify_chain(store(key.url).engine)
+    return verdict.ok, verdict.entries, verdict.head, verdict.problem
+
+
+def record_checkpoint(context: ViewContext, note: str) -> str:
+    """Seal the audit chain's head with a note; returns the head sealed. Raises WriteRefused with the reason."""
+    from data_access.db.checkpoints import record_checkpoint as record
+
+    verdict = record(store(context.url).engine, actor=context.actor, note=note)
+    after_write()
+    audit_verdict.clear()
+    return verdict.head

@@ -14,6 +14,7 @@ from datetime import date
 import streamlit as st
 
 from data_access.book.filters import Filters
+from data_access.db.rules import filters_applicable
 from dashboard.i18n import t
 
 _KEY = "flt_"  # session-state prefix of the filter widgets
@@ -29,7 +30,12 @@ class Options:
     collectors: dict[int, str]
     grades: dict[str, str]
     first_date: date
-    last_date: date
+    last_date: date  # the latest date the picker offers: today, or the newest fact if that is later
+    newest: date | None = None  # the newest fact in the data: the default as-of date
+
+    @property
+    def default_date(self) -> date:
+        return self.newest or self.last_date
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ _FIELDS = (
 def parse_url(params: dict[str, str], options: Options) -> View:
     """A View from URL parameters; unknown or malformed values are dropped and reported."""
     ignored: list[str] = []
-    as_of = options.last_date
+    as_of = options.default_date
     if raw := params.get("as_of"):
         try:
             wanted = date.fromisoformat(raw)
@@ -83,7 +89,7 @@ def parse_url(params: dict[str, str], options: Options) -> View:
 def to_url(view: View, options: Options) -> dict[str, str]:
     """URL parameters for a View; defaults (newest date, no filter) are left out."""
     params: dict[str, str] = {}
-    if view.as_of != options.last_date:
+    if view.as_of != options.default_date:
         params["as_of"] = view.as_of.isoformat()
     for name, param, *_ in _FIELDS:
         values = getattr(view.filters, name)
@@ -104,8 +110,14 @@ def describe(view: View, options: Options) -> str:
     return " · ".join([*parts, t("filters.as_of_part", date=view.as_of.isoformat())])
 
 
-def sidebar(options: Options) -> View:
-    """Draw the filter widgets, seeded from the URL on first run; keep the URL in step."""
+def sidebar(options: Options, rows: str = "invoices") -> View:
+    """Draw the filter widgets, seeded from the URL on first run; keep the URL in step.
+
+    ``rows`` is the table the page lists; a filter that cannot select its rows (by the table's rule
+    in data_access.db.rules) keeps its value, for the other pages, and says next to it that it is
+    not applied here.
+    """
+    applicable = filters_applicable(rows)
     from_url = parse_url(dict(st.query_params), options)
     url_filters = {k: v for k, v in st.query_params.to_dict().items() if k in _url_params()}
     # First run, or a link that carries its own filters (e.g. from the Overview): the URL wins.
@@ -121,13 +133,17 @@ def sidebar(options: Options) -> View:
             t("filters.as_of"), key=f"{_KEY}as_of", min_value=options.first_date, max_value=options.last_date,
             help=t("filters.as_of_help"),
         )  # fmt: skip
-        for name, _param, label_key, attribute, _parse in _FIELDS:
+        if not applicable:  # nothing here is selected by the filters: say it once, keep them for other pages
+            st.caption(t(f"filters.not_applied.{rows}"))
+        for name, param, label_key, attribute, _parse in _FIELDS:
             labels = getattr(options, attribute)
             st.multiselect(t(label_key), list(labels), key=f"{_KEY}{name}", format_func=labels.__getitem__)
+            if applicable and param not in applicable:
+                st.caption(t(f"filters.not_applied.{rows}"))
         st.caption(t("filters.scope_note"))
         st.button(t("filters.reset"), on_click=_reset, args=(options,))
     view = View(
-        as_of=st.session_state[f"{_KEY}as_of"] or options.last_date,
+        as_of=st.session_state[f"{_KEY}as_of"] or options.default_date,
         filters=Filters(**{name: tuple(st.session_state[f"{_KEY}{name}"]) for name, *_ in _FIELDS}),
         ignored=st.session_state.get(f"{_KEY}ignored", ()),
     )
@@ -136,7 +152,7 @@ def sidebar(options: Options) -> View:
 
 
 def _reset(options: Options) -> None:
-    st.session_state[f"{_KEY}as_of"] = options.last_date
+    st.session_state[f"{_KEY}as_of"] = options.default_date
     for name, *_ in _FIELDS:
         st.session_state[f"{_KEY}{name}"] = []
     st.session_state[f"{_KEY}ignored"] = ()

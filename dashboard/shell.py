@@ -1,14 +1,16 @@
-"""What every page starts with: the database check, the loaded book, the sidebar filters and header.
+"""What every page starts with: the database check, the view context, the sidebar filters and header.
 
-A page calls ``cockpit = open_page(t("aging.title"))`` and receives a ``Cockpit``: the book, the
-view (as-of date and filters), and accessors for the cached, filtered as-of state and month-end
-snapshots. Problems (no database, no schema, no data, nothing matching) end the page here with a
-message that says what is wrong and how to fix it.
+A page calls ``cockpit = open_page(t("aging.title"))`` and receives a ``Cockpit``: the view context
+(who, as of when, which slice, the versions of the tables read), the book, and accessors for the
+cached, filtered as-of state, month-end snapshots and other tables. Every accessor filters through
+the one ``Selection`` (``data_access.book.filters``), so every page cuts the book the same way.
+Problems (no database, no schema, no data, nothing matching) end the page here with a message that
+says what is wrong and how to fix it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import polars as pl
@@ -19,37 +21,51 @@ from dashboard.components import link_to
 from dashboard.filters import Options, View, describe, sidebar
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
-from data_access.metrics.buckets import DUE_DATE, Buckets
+from data_access.book.context import BookKey, ViewContext
+from data_access.book.filters import Selection
 from data_access.book.portfolio import Portfolio
-from data_access.settings import Settings
+from data_access.db.rules import filters_applicable
+from data_access.metrics.buckets import DUE_DATE, Buckets
 from data_access.metrics.snapshots import HISTORY_MONTHS
+from data_access.settings import Settings
 
 
 @dataclass(frozen=True)
 class Cockpit:
     settings: Settings
-    version: int
+    context: ViewContext
     book: Portfolio
     options: Options
     view: View
     description: str
-    regions: tuple[int, ...] | None  # the reader's scope, as a cache key
 
     @property
     def currency(self) -> str:
         return self.book.currency
 
+    @property
+    def version(self) -> int:
+        """How many audited writes the database has seen (shown in the freshness line)."""
+        return self.context.writes
+
     def buckets(self, basis: str = DUE_DATE) -> Buckets:
         return Buckets.from_edges(self.settings.bucket_edges, basis)
 
-    def _key(self, basis: str) -> tuple:
-        s = self.settings
-        return (s.database_url, self.version, self.regions, self.view.as_of, basis, s.bucket_edges)
+    def _key(self) -> BookKey:
+        return self.context.book_key()
+
+    def selection(self, at: date | None = None) -> Selection:
+        """The view's filters resolved at ``at`` (default: the as-of date)."""
+        return data.selection(self._key(), at or self.view.as_of, self.settings.bucket_edges, self.view.filters)
+
+    def apply(self, table: str, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows of ``frame`` (rows of ``table``) in the view's slice: the one way pages filter."""
+        return self.selection().apply(table, frame)
 
     def state(self, basis: str = DUE_DATE) -> pl.DataFrame:
         """Open invoices at the as-of date with dimensions, filtered."""
-        state, _dims = data.state_with_dimensions(*self._key(basis))
-        return self.view.filters.apply(state)
+        state, _dims = data.state_with_dimensions(self._key(), self.view.as_of, basis, self.settings.bucket_edges)
+        return self.apply("invoices", state)
 
     def open_state_or_stop(self, basis: str = DUE_DATE) -> pl.DataFrame:
         """The filtered state; when nothing is open, say so with the filters named and end the page."""
@@ -63,50 +79,41 @@ class Cockpit:
         return state
 
     def dimensions(self) -> pl.DataFrame:
-        return data.state_with_dimensions(*self._key(DUE_DATE))[1]
+        return data.state_with_dimensions(self._key(), self.view.as_of, DUE_DATE, self.settings.bucket_edges)[1]
 
     def link_params(self, filters: dict[str, str]) -> dict[str, str]:
         """URL parameters for a link to another page: these filters, at this page's as-of date."""
-        keep_date = self.view.as_of != self.options.last_date
+        keep_date = self.view.as_of != self.options.newest
         return {**({"as_of": self.view.as_of.isoformat()} if keep_date else {}), **filters}
 
     def state_at(self, as_of: date) -> pl.DataFrame:
-        """The filtered state at another date (for comparisons), by due date."""
-        s = self.settings
-        state, _dims = data.state_with_dimensions(s.database_url, self.version, self.regions, as_of, DUE_DATE,
-                                                  s.bucket_edges)  # fmt: skip
-        return self.view.filters.apply(state)
+        """The filtered state at another date (for comparisons), by due date, filters resolved then."""
+        state, _dims = data.state_with_dimensions(self._key(), as_of, DUE_DATE, self.settings.bucket_edges)
+        return self.selection(at=as_of).apply("invoices", state)
 
     def filtered_book(self) -> Portfolio:
         """The book restricted to the filtered invoices (all dates), for monthly figures."""
-        s = self.settings
-        return data.filtered_book(s.database_url, self.version, self.regions, self.view.as_of, s.bucket_edges,
-                                  self.view.filters.key())  # fmt: skip
+        return data.filtered_book(self._key(), self.view.as_of, self.settings.bucket_edges, self.view.filters)
 
     def table(self, name: str) -> pl.DataFrame:
-        """Another table (promises, recoveries, legal cases, credit events), filtered like the book."""
-        frame = data.table(self.settings.database_url, self.version, self.regions, name)
-        if not self.view.filters.active:
-            return frame
-        invoices = self.filtered_book().invoices
-        if "invoice_id" in frame.columns:
-            return frame.join(invoices.select("invoice_id"), on="invoice_id", how="semi")
-        return frame.join(invoices.select("debtor_id").unique(), on="debtor_id", how="semi")
+        """Another table (promises, recoveries, legal cases, credit events, ...), filtered like the book."""
+        return self.apply(name, data.table(self.context.table_key(name)))
 
     def history(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:
         """The last HISTORY_MONTHS month ends up to the as-of date, snapshots and roll flows, filtered."""
-        ends, snaps, flows = data.month_end_history(*self._key(basis), HISTORY_MONTHS)
-        dims = self.dimensions()
-        return ends, self.view.filters.restrict(snaps, dims), self.view.filters.restrict(flows, dims)
+        ends, snaps, flows = data.month_end_history(self._key(), self.view.as_of, basis, self.settings.bucket_edges,
+                                                    HISTORY_MONTHS)  # fmt: skip
+        return ends, self.apply("invoices", snaps), self.apply("invoices", flows)
+
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _options(url: str, version: int, regions: tuple[int, ...] | None, edges: tuple[int, ...]) -> Options:
+def _options(key: BookKey, edges: tuple[int, ...], today: date) -> Options:
     """What the filters offer: every region, client, industry, collector and grade in the book."""
-    book = data.portfolio(url, version, regions)
-    _state, dims = data.state_with_dimensions(url, version, regions, book.latest_date, DUE_DATE, edges)
+    book = data.portfolio(key)
+    _state, dims = data.state_with_dimensions(key, book.latest_date, DUE_DATE, edges)
 
-    def pairs(frame: pl.DataFrame, key: str, name: str) -> dict:
-        return dict(frame.select(key, name).unique().sort(name).iter_rows())
+    def pairs(frame: pl.DataFrame, id_column: str, name: str) -> dict:
+        return dict(frame.select(id_column, name).unique().sort(name).iter_rows())
 
     grades = [g for g in ("AAA", "AA", "A", "BBB", "BB", "B", "CCC") if g in set(dims["grade"].drop_nulls())]
     grades += sorted(set(dims["grade"].drop_nulls()) - set(grades))
@@ -118,12 +125,18 @@ def _options(url: str, version: int, regions: tuple[int, ...] | None, edges: tup
         collectors=pairs(book.collectors, "collector_id", "name"),
         grades={g: g for g in grades},
         first_date=book.first_date,  # type: ignore[arg-type]
-        last_date=book.latest_date,  # type: ignore[arg-type]
+        newest=book.latest_date,  # type: ignore[arg-type]
+        # A quiet book can be reported as of today: nothing after its newest fact changes it.
+        last_date=max(today, book.latest_date),  # type: ignore[type-var]
     )
 
 
-def open_page(title: str) -> Cockpit:
-    """Check the database, load the book, draw filters and the page header; stop on a problem."""
+def open_page(title: str, rows: str = "invoices") -> Cockpit:
+    """Check the database, build the view context, draw filters and the page header; stop on a problem.
+
+    ``rows``: the table whose rows the page lists (``collectors`` for the league table); filters
+    that cannot select them are marked in the sidebar as not applied here.
+    """
     settings = data.settings()
     url = settings.database_url
     first_run = t("shell.seeding", invoices=f"{settings.demo_invoices:,}")
@@ -131,27 +144,29 @@ def open_page(title: str) -> Cockpit:
         problem = data.database_problem(url)
     if not problem:
         try:
-            version = data.data_version(url)
+            versions = data.versions(url)
         except Exception as exc:  # the database went away after the check; the driver's type varies
             problem = f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
     if problem:
         st.title(title)
         st.error(f"**{t('shell.db_problem')}**\n\n{problem}\n\n{t('shell.db_fix')}", icon=":material/database:")
         st.stop()
-    scope = data.current_scope()
-    regions = None if scope.regions is None else tuple(sorted(scope.regions))
+    context = ViewContext(url=url, actor=data.current_actor(), scope=data.current_scope(), as_of=date.today(),
+                          versions=versions)  # fmt: skip
     with st.spinner(t("shell.loading")):
-        book = data.portfolio(url, version, regions)
+        book = data.portfolio(context.book_key())
     if book.invoices.is_empty():
         st.title(title)
         st.info(t("shell.empty_book"), icon=":material/inbox:")
         st.stop()
-    options = _options(url, version, regions, settings.bucket_edges)
+    options = _options(context.book_key(), settings.bucket_edges, date.today())
     _page_links()
-    view = sidebar(options)
-    cockpit = Cockpit(settings, version, book, options, view, describe(view, options), regions)
+    view = sidebar(options, rows)
+    context = replace(context, as_of=view.as_of, filters=view.filters)
+    cockpit = Cockpit(settings, context, book, options, view, describe(view, options))
     st.title(title)
-    st.caption(cockpit.description)
+    if filters_applicable(rows):
+        st.caption(cockpit.description)
     for note in view.ignored:
         st.warning(note, icon=":material/link_off:")
     return cockpit
@@ -166,10 +181,10 @@ def _page_links() -> None:
 
 def freshness(cockpit: Cockpit) -> None:
     """The data-freshness line at the foot of a page."""
-    meta = data.meta(cockpit.settings.database_url, cockpit.version)
+    meta = data.meta(cockpit.context.table_key("meta"))
     st.caption(
         t(
             "shell.freshness", version=cockpit.version, source=meta.get("source", "—"),
-            latest=cockpit.options.last_date, checked=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            latest=cockpit.options.newest, checked=datetime.now().strftime("%Y-%m-%d %H:%M"),
         )  # fmt: skip
     )

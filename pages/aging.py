@@ -44,7 +44,6 @@ if k.overpaid_cents:
 
 BUCKET_MONEY = ("total", *buckets.labels)  # bucket columns of the aging-by table hold cents
 BUCKET_LABELS = {b: label("bucket", b) for b in buckets.labels}
-about = f"{t('aging.title')} · {cockpit.description}"
 
 # Buckets
 st.subheader(t("aging.buckets"))
@@ -55,7 +54,8 @@ left.plotly_chart(charts.bucket_bars(bucket_names, (totals["amount_cents"] / 100
                                      totals["invoices"].to_list(), currency))  # fmt: skip
 with right:
     money_table(totals, currency=currency, key="bucket_table", percent=("share",))
-    downloads(totals, name=f"aging_buckets_{cockpit.view.as_of}", about=about, key="dl_buckets")
+    downloads(totals, cockpit, name="aging-buckets", title=f"{t('aging.title')} · {t('aging.buckets')}", key="dl_buckets",
+              percent=("share",))  # fmt: skip
 
 # Aging by a dimension
 st.subheader(t("aging.by"))
@@ -78,7 +78,9 @@ hidden = (key_column,) if key_column != label_column else ()
 picked = money_table(by, labels=BUCKET_LABELS | {label_column: t(f"dim.{dimension}")}, money=BUCKET_MONEY,
                      currency=currency, key=f"by_{dimension}", percent=("overdue_share",), hidden=hidden,
                      selectable=True)  # fmt: skip
-downloads(by, money=BUCKET_MONEY, name=f"aging_by_{dimension}_{cockpit.view.as_of}", about=about, key="dl_by")
+downloads(by, cockpit, name=f"aging-by-{dimension}", title=f"{t('aging.title')} · {t('aging.by')} {t(f'dim.{dimension}')}",
+          key="dl_by", money=BUCKET_MONEY, percent=("overdue_share",),
+          labels=BUCKET_LABELS | {label_column: t(f"dim.{dimension}")})  # fmt: skip
 
 # Drill-down: bucket and dimension row -> debtors -> invoices
 st.subheader(t("aging.drill"))
@@ -103,14 +105,16 @@ else:
     st.caption(t("aging.drill_pick"))
     chosen = money_table(debtors, currency=currency, key="debtor_table", hidden=("debtor_id",), selectable=True,
                          height=320)  # fmt: skip
-    downloads(debtors, name=f"aging_debtors_{cockpit.view.as_of}", about=about, key="dl_debtors")
+    downloads(debtors, cockpit, name="aging-debtors", key="dl_debtors",
+              title=" · ".join([t("aging.title"), t("aging.drill"),
+                                *(part for part in scope_parts if part != cockpit.description)]))  # fmt: skip
     if chosen.selection.rows:
         debtor = debtors.row(chosen.selection.rows[0], named=True)
         st.markdown(f"**{t('aging.invoices_of', debtor=debtor['debtor'])}**")
         invoices = aging.invoices_of(state, debtor["debtor_id"])
         money_table(invoices, currency=currency, key="invoice_table", labels=BUCKET_LABELS)
-        downloads(invoices, name=f"invoices_{debtor['debtor_id']}_{cockpit.view.as_of}", about=about,
-                  key="dl_invoices")  # fmt: skip
+        downloads(invoices, cockpit, name=f"aging-invoices-debtor-{debtor['debtor_id']}", key="dl_invoices",
+                  title=f"{t('aging.title')} · {t('aging.invoices_of', debtor=debtor['debtor'])}", labels=BUCKET_LABELS)  # fmt: skip
 
 # Trend and roll rates, from month-end snapshots
 st.subheader(t("aging.trend"))

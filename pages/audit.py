@@ -14,6 +14,9 @@ from dashboard.shell import freshness, open_page
 from data_access.book import audit_trail
 
 cockpit = open_page(t("audit.title"), rows="audit_log")
+if cockpit.context.scope.regions is not None:  # the log spans every region: administrators only
+    st.error(t("audit.admins_only"), icon=":material/lock:")
+    st.stop()
 log_key = cockpit.context.table_key("audit_log")
 
 # Verification status

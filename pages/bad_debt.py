@@ -5,14 +5,13 @@ the legal pipeline and the write-off candidates for the risk committee."""
 import polars as pl
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, data
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
 from dashboard.formatting import money, share
 from dashboard.i18n import label, t
 from dashboard.shell import freshness, open_page
 from data_access.metrics import aging, bad_debt
-from data_access.book.filters import Filters
-from data_access.metrics.provisions import coverage, post_write_off_recovery_rate, provision_matrix
+from data_access.metrics.provisions import coverage, provision_by_segment, provision_matrix, window_recovery_rate
 
 cockpit = open_page(t("bad_debt.title"))
 settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
@@ -20,7 +19,6 @@ state = cockpit.open_state_or_stop()
 book = cockpit.filtered_book()
 buckets = cockpit.buckets()
 ends, snaps, flows = cockpit.history()
-about = f"{t('bad_debt.title')} · {cockpit.description}"
 
 # Provision matrix
 st.subheader(t("bad_debt.provision"))
@@ -32,10 +30,7 @@ segment = controls[2].selectbox(t("bad_debt.segment"), [None, "industry", "grade
 window_start = ends[-lookback].replace(day=1)  # first day of the look-back's first month
 written = bad_debt.write_offs(book, as_of)
 recoveries = cockpit.table("recoveries")
-recovery_rate = post_write_off_recovery_rate(
-    int(written.filter(pl.col("date") >= window_start)["amount_cents"].sum()),
-    int(recoveries.filter(pl.col("recovery_date").is_between(window_start, as_of))["amount_cents"].sum()),
-)
+recovery_rate = window_recovery_rate(written, recoveries, window_start, as_of)
 matrix = provision_matrix(flows, aging.bucket_totals(state, buckets), buckets.labels, lookback_months=lookback,
                           recovery_rate=recovery_rate, scalar=scalar)  # fmt: skip
 ecl, total, ratio = coverage(matrix)
@@ -47,8 +42,9 @@ kpi_row([
 RATES = ("stay_rate", "roll_rate", "chain_to_write_off", "post_write_off_recovery", "loss_rate")
 money_table(matrix, currency=currency, key="provision_matrix", percent=RATES,
             labels={"bucket": t("col.bucket")})  # fmt: skip
-downloads(matrix, name=f"provision_matrix_{as_of}", about=f"{about} · look-back {lookback} · scalar {scalar}",
-          key="dl_matrix")  # fmt: skip
+downloads(matrix, cockpit, name="bad-debt-provision-matrix", title=f"{t('bad_debt.title')} · {t('bad_debt.provision')}",
+          key="dl_matrix", percent=RATES, labels={"bucket": t("col.bucket")},
+          notes=((t("bad_debt.lookback"), str(lookback)), (t("bad_debt.scalar"), f"{scalar:.2f}")))  # fmt: skip
 with st.expander(t("bad_debt.derivation")):
     st.caption(t("bad_debt.method"))
     rows = matrix.to_dicts()
@@ -59,16 +55,8 @@ with st.expander(t("bad_debt.derivation")):
                              scalar=f"{scalar:.2f}", loss=share(row["loss_rate"], 2)))  # fmt: skip
 if segment:
     st.markdown(f"**{t('bad_debt.by_segment', segment=t(f'dim.{segment}').lower())}**")
-    dims = cockpit.dimensions()
-    parts = []
-    for value in sorted(v for v in state[segment].unique().to_list() if v is not None):
-        only = Filters(**{"industries" if segment == "industry" else "grades": (value,)})
-        part = provision_matrix(only.restrict(flows, dims), aging.bucket_totals(only.apply(state), buckets),
-                                buckets.labels, lookback_months=lookback, recovery_rate=recovery_rate, scalar=scalar)  # fmt: skip
-        part_ecl, part_total, part_ratio = coverage(part)
-        parts.append({segment: value, **{b: r for b, r in zip(buckets.labels, part["loss_rate"], strict=True)},
-                      "outstanding_cents": part_total, "ecl_cents": part_ecl, "coverage": part_ratio})  # fmt: skip
-    by_segment = pl.DataFrame(parts).sort("ecl_cents", descending=True)
+    by_segment = provision_by_segment(flows, state, cockpit.dimensions(), buckets, segment, lookback_months=lookback,
+                                      recovery_rate=recovery_rate, scalar=scalar)  # fmt: skip
     money_table(by_segment, currency=currency, key="provision_by_segment", percent=(*buckets.labels, "coverage"),
                 labels={segment: t(f"dim.{segment}"), "coverage": t("bad_debt.kpi.coverage")})  # fmt: skip
 
@@ -90,11 +78,13 @@ else:
     year = bad_debt.write_offs_by(with_client, cockpit.dimensions(), key, name, since=ends[-12].replace(day=1))
     money_table(year, currency=currency, key="wo_by", labels={name: t(f"dim.{dimension}")},
                 hidden=(key,) if key != name else (), height=300)  # fmt: skip
-    downloads(year, name=f"write_offs_by_{dimension}_{as_of}", about=about, key="dl_wo")
+    downloads(year, cockpit, name=f"bad-debt-write-offs-by-{dimension}", key="dl_wo", labels={name: t(f"dim.{dimension}")},
+              title=f"{t('bad_debt.title')} · {t('bad_debt.write_offs_by')} {t(f'dim.{dimension}')}")  # fmt: skip
 
 # Legal pipeline
 st.subheader(t("bad_debt.legal"))
-pipeline = bad_debt.legal_pipeline(cockpit.table("legal_cases"), as_of)
+pipeline = bad_debt.legal_pipeline(cockpit.table("legal_cases"), data.table(cockpit.context.table_key("legal_case_stages")),
+                                   as_of)  # fmt: skip
 if pipeline.is_empty():
     empty_state(t("bad_debt.legal_empty"))
 else:
@@ -111,6 +101,7 @@ if candidates.is_empty():
 else:
     st.caption(t("bad_debt.candidates_caption", dpd=settings.write_off_candidate_dpd, days=settings.write_off_quiet_days))
     money_table(candidates, currency=currency, key="candidates", height=360)
-    downloads(candidates, name=f"write_off_candidates_{as_of}", about=about, key="dl_candidates")
+    downloads(candidates, cockpit, name="bad-debt-write-off-candidates", key="dl_candidates",
+              title=f"{t('bad_debt.title')} · {t('bad_debt.candidates')}")  # fmt: skip
 
 freshness(cockpit)

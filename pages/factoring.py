@@ -16,7 +16,6 @@ settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_
 state = cockpit.open_state_or_stop().filter(pl.col("outstanding_cents") > 0)
 book = cockpit.filtered_book()
 ends, _snaps, _flows = cockpit.history()
-about = f"{t('factoring.title')} · {cockpit.description}"
 
 # Dilution
 st.subheader(t("factoring.dilution"))
@@ -30,7 +29,8 @@ st.markdown(f"**{t('factoring.dilution_by_client')}**")
 by_client = factoring.dilution_by_client(book, ends[-3].replace(day=1), as_of)
 money_table(by_client, currency=currency, key="dilution_clients", percent=("dilution",), hidden=("client_id",),
             height=300)  # fmt: skip
-downloads(by_client, name=f"dilution_by_client_{as_of}", about=about, key="dl_dilution")
+downloads(by_client, cockpit, name="factoring-dilution-by-client", key="dl_dilution", percent=("dilution",),
+          title=f"{t('factoring.title')} · {t('factoring.dilution')} · {t('factoring.dilution_by_client')}")  # fmt: skip
 
 # Concentration
 st.subheader(t("factoring.concentration"))
@@ -42,7 +42,7 @@ kpi_row([
     Kpi(t("factoring.top10"), share(top_share), t("factoring.top10")),
     Kpi(t("factoring.over_share", share="10 %"), f"{over_10.height:,}", t("factoring.over_share", share="10 %")),
     Kpi(t("factoring.over_share", share="20 %"), f"{over_20.height:,}", t("factoring.over_share", share="20 %")),
-    Kpi(t("factoring.utilisation"), f"{int(utilisation['over_flag'].fill_null(False).sum()):,}",
+    Kpi(t("factoring.utilisation"), f"{factoring.over_limit_count(utilisation):,}",
         t("factoring.utilisation_caption", flag=share(settings.limit_utilisation_flag, 0))),
 ])  # fmt: skip
 left, right = st.columns(2)
@@ -59,7 +59,8 @@ st.markdown(f"**{t('factoring.utilisation')}**")
 st.caption(t("factoring.utilisation_caption", flag=share(settings.limit_utilisation_flag, 0)))
 money_table(utilisation.head(200), currency=currency, key="utilisation", percent=("utilisation",),
             hidden=("debtor_id",), height=300)  # fmt: skip
-downloads(utilisation, name=f"credit_limit_utilisation_{as_of}", about=about, key="dl_utilisation")
+downloads(utilisation, cockpit, name="factoring-credit-limit-utilisation", key="dl_utilisation",
+          percent=("utilisation",), title=f"{t('factoring.title')} · {t('factoring.utilisation')}")  # fmt: skip
 
 # Recourse
 st.subheader(t("factoring.recourse"))
@@ -76,6 +77,7 @@ if charge_backs.is_empty():
     empty_state(t("factoring.none"))
 else:
     money_table(charge_backs, currency=currency, key="charge_backs", height=320)
-    downloads(charge_backs, name=f"charge_back_candidates_{as_of}", about=about, key="dl_charge_backs")
+    downloads(charge_backs, cockpit, name="factoring-charge-back-candidates", key="dl_charge_backs",
+              title=f"{t('factoring.title')} · {t('factoring.charge_back')}")  # fmt: skip
 
 freshness(cockpit)

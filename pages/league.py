@@ -10,13 +10,13 @@ from dashboard.filters import page_param, set_page_param
 from dashboard.formatting import period_label
 from dashboard.i18n import label, t
 from dashboard.shell import freshness, open_page
-from data_access.metrics import aging, appraisal
+from data_access.metrics import aging, appraisal, scorecard
 from data_access.metrics.recovery import TIERS, promise_results
 
 HISTORY_PERIODS = 12
-cockpit = open_page(t("league.title"))
+cockpit = open_page(t("league.title"), rows="collectors")
 settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
-key = (settings.database_url, cockpit.version, cockpit.regions)
+context = cockpit.context
 
 left, right = st.columns([2, 3])
 with left:
@@ -34,13 +34,9 @@ st.caption(t("league.period", period=period_label(period.start, period.end),
              previous=period_label(previous.start, previous.end)))  # fmt: skip
 
 with st.spinner(t("shell.loading")):
-    current = data.league(*key, period.start, period.end, as_of)
-    before = data.league(*key, previous.start, previous.end, as_of)
-chosen = current
-if cockpit.view.filters.region_ids:
-    chosen = chosen.filter(pl.col("region_id").is_in(list(cockpit.view.filters.region_ids)))
-if cockpit.view.filters.collector_ids:
-    chosen = chosen.filter(pl.col("collector_id").is_in(list(cockpit.view.filters.collector_ids)))
+    current = data.league(context, period.start, period.end)
+    before = data.league(context, previous.start, previous.end)
+chosen = cockpit.apply("collectors", current)
 if levels:
     chosen = chosen.filter(pl.col("level").is_in(levels))
 if chosen.is_empty():
@@ -48,9 +44,7 @@ if chosen.is_empty():
     freshness(cockpit)
     st.stop()
 # Ranks within the selection, this period and the previous one over the same collectors.
-table = appraisal.with_rank_change(appraisal.rank(chosen.drop("rank")),
-                                   appraisal.rank(before.filter(pl.col("collector_id").is_in(chosen["collector_id"].implode()))
-                                                  .drop("rank")))  # fmt: skip
+table = scorecard.ranked_within(chosen, before)
 tier_columns = [c for tier in TIERS for c in (f"rate_{tier}", f"target_{tier}")]
 shown = table.with_columns(
     pl.lit(settings.cycle_improvement_target).alias("cycle_target"),
@@ -82,19 +76,15 @@ percents = (*tier_labels, "recovery_rate", "recovery_target", "cycle_improvement
 st.caption(t("league.pick"))
 picked = target_table(shown, pairs=pairs, currency=currency, key=f"league_{kind}", labels=tier_labels,
                       percent=percents, hidden=hidden, selectable=True, height=460)  # fmt: skip
-selection = f"{period_label(period.start, period.end)} · {cockpit.description}"
 export = shown.drop(hidden).with_columns(pl.lit(period_label(period.start, period.end)).alias("period"),
                                          pl.lit(cockpit.description).alias("selection"))  # fmt: skip
-downloads(export, name=f"league_{kind}_{period.start}_{period.end}", about=f"{t('league.title')} · {selection}",
-          key="dl_league")  # fmt: skip
+downloads(export, cockpit, name=f"collectors-league-{kind}", key="dl_league", percent=percents, labels=tier_labels,
+          title=f"{t('league.title')} · {period_label(period.start, period.end)}")  # fmt: skip
 
 # Fairness: raw against difficulty-adjusted recovery
 st.subheader(t("league.fairness"))
 st.caption(t("league.fairness_caption"))
-by_level = table.group_by("level").agg(
-    pl.col("recovery_rate").mean(), pl.col("adjusted").mean(), pl.col("low_grade_share").mean(),
-    pl.col("hard_share").mean(),
-).sort("adjusted", descending=True)  # fmt: skip
+by_level = scorecard.by_level(table)
 tab_raw, tab_adjusted, tab_levels = st.tabs([t("league.raw_vs_difficulty"), t("league.adjusted_vs_difficulty"),
                                              t("league.by_level")])  # fmt: skip
 scatter = table.filter(pl.col("low_grade_share").is_not_null())
@@ -125,7 +115,7 @@ if card_id:
     history = []
     with st.spinner(t("shell.loading")):  # first opening computes each period's league once
         for p in appraisal.periods_back(kind, as_of, HISTORY_PERIODS):
-            one = data.league(*key, p.start, p.end, as_of).filter(pl.col("collector_id") == collector_id)
+            one = data.league(context, p.start, p.end).filter(pl.col("collector_id") == collector_id)
             history.append(one.with_columns(pl.lit(p.end).alias("period_end")))
     history = pl.concat(history, how="diagonal_relaxed")
     st.markdown(f"**{t('scorecard.history', n=HISTORY_PERIODS)}**")
@@ -135,7 +125,8 @@ if card_id:
                                         t("col.kept_rate"): history["kept_rate"].to_list()}, percent=True),
                     key="card_rates")  # fmt: skip
     st.plotly_chart(charts.lines(ends, {t("col.score"): history["score"].to_list(),
-                                        t("scorecard.satisfaction_scaled"): (history["satisfaction"] * 20).to_list()}),
+                                        t("scorecard.satisfaction_scaled"):
+                                            scorecard.satisfaction_on_score_axis(history["satisfaction"]).to_list()}),
                     key="card_scores")  # fmt: skip
     c1, c2 = st.columns(2)
     with c1:
@@ -148,21 +139,16 @@ if card_id:
                         percent=("share",))  # fmt: skip
     with c2:
         st.markdown(f"**{t('scorecard.promises')}**")
-        tables = data.appraisal_tables(*key)
+        tables = data.appraisal_tables(context)
         mine = tables["promises"].filter(pl.col("collector_id") == collector_id)
-        judged = promise_results(mine, cockpit.book, settings.promise_grace_days, as_of).filter(
-            pl.col("promised_date").is_between(period.start, period.end))
-        counts = dict(judged.group_by("status").len().iter_rows())
-        st.dataframe(pl.DataFrame({t(f"col.{s}"): [counts.get(s, 0)] for s in ("kept", "partial", "broken")}),
-                     hide_index=True)  # fmt: skip
+        counts = scorecard.promise_counts(promise_results(mine, cockpit.book, settings.promise_grace_days, as_of), period)
+        st.dataframe(pl.DataFrame({t(f"col.{s}"): [n] for s, n in counts.items()}), hide_index=True)
     st.markdown(f"**{t('scorecard.actions')}**")
-    actions = tables["collection_actions"].filter(
-        (pl.col("collector_id") == collector_id) & pl.col("action_date").is_between(period.start, period.end))
-    if actions.is_empty():
+    by_channel = scorecard.actions_by_channel(tables["collection_actions"], collector_id, period)
+    if by_channel.is_empty():
         empty_state(t("scorecard.actions_empty"))
     else:
-        by_channel = actions.pivot(on="outcome", index="channel", values="action_id", aggregate_function="len")
-        by_channel = by_channel.fill_null(0).sort("channel").with_columns(
+        by_channel = by_channel.with_columns(
             pl.col("channel").replace({c: label("channel", c) for c in by_channel["channel"]}))
         st.dataframe(by_channel.rename({c: label("outcome", c) for c in by_channel.columns if c != "channel"}
                                        | {"channel": t("col.channel")}), hide_index=True)  # fmt: skip

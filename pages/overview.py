@@ -7,7 +7,7 @@ month-end figures (DSO, CEI, bad-debt rate) are at the latest month end on or be
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, data
 from dashboard.components import Kpi, kpi_row, link_to
 from dashboard.formatting import days, money, period_label, share, signed_days, signed_money, signed_points
 from dashboard.i18n import t
@@ -33,7 +33,7 @@ st.caption(t("overview.period", period=period_label(period.start, period.end),
 
 then_label, month_before = previous.end.isoformat(), before["month_end"].isoformat()
 now, then = aging.kpis(state), aging.kpis(cockpit.state_at(previous.end))
-tiers_now = recovery_by_tier(recovery_pool(book, period), settings.recovery_targets)
+tiers_now = recovery_by_tier(recovery_pool(book, period), data.recovery_targets(cockpit.context, period).values)
 rate, target = overall_recovery(tiers_now)
 promises = promise_results(cockpit.table("promises"), book, settings.promise_grace_days, as_of)
 kept, kept_before = kept_rate(promises, period), kept_rate(promises, previous)
@@ -117,7 +117,7 @@ utilisation = factoring.limit_utilisation(state, cockpit.filtered_book().debtors
 items = attention_items(
     driver=driver, regions=aging.severe_share_by(state, "region"), severe_share=now.severe_share,
     candidates=candidates, charge_backs=factoring.charge_back_candidates(state, settings.charge_back_days),
-    over_limit=int(utilisation["over_flag"].fill_null(False).sum()), region_ids={v: k for k, v in cockpit.options.regions.items()},
+    over_limit=factoring.over_limit_count(utilisation), region_ids={v: k for k, v in cockpit.options.regions.items()},
     tiers=tiers_now,
 )  # fmt: skip
 if not items:
