@@ -99,6 +99,11 @@ class Cockpit:
         """Another table (promises, recoveries, legal cases, credit events, ...), filtered like the book."""
         return self.apply(name, data.table(self.context.table_key(name)))
 
+    def unfiltered(self, name: str) -> pl.DataFrame:
+        """A table in the reader's scope but not cut by the filters: for rows reached through a parent
+        that is filtered (legal case stages through their cases), joined to it by the metric."""
+        return data.table(self.context.table_key(name))
+
     def history(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:
         """The last HISTORY_MONTHS month ends up to the as-of date, snapshots and roll flows, filtered."""
         ends, snaps, flows = data.month_end_history(self._key(), self.view.as_of, basis, self.settings.bucket_edges,

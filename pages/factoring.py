@@ -1,6 +1,8 @@
 """Factoring portfolio: dilution, debtor concentration and credit-limit use, recourse exposure and
 the invoices that can be charged back to clients."""
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
@@ -8,76 +10,88 @@ from dashboard import charts
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
 from dashboard.formatting import money, share
 from dashboard.i18n import t
-from dashboard.shell import freshness, open_page
+from dashboard.shell import Cockpit, freshness, open_page
+from data_access.book.portfolio import Portfolio
 from data_access.metrics import factoring
 
-cockpit = open_page(t("factoring.title"))
-settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
-state = cockpit.open_state_or_stop().filter(pl.col("outstanding_cents") > 0)
-book = cockpit.filtered_book()
-ends, _snaps, _flows = cockpit.history()
 
-# Dilution
-st.subheader(t("factoring.dilution"))
-st.caption(t("factoring.dilution_caption"))
-shown = ends[-24:]
-dilution = factoring.dilution_by_month(book, ends).filter(pl.col("month_end").is_in(shown))
-st.plotly_chart(charts.lines(shown, {t("factoring.dilution_month"): dilution["dilution"].to_list(),
-                                     t("factoring.dilution_rolling"): dilution["rolling"].to_list()},
-                             percent=True))  # fmt: skip
-st.markdown(f"**{t('factoring.dilution_by_client')}**")
-by_client = factoring.dilution_by_client(book, ends[-3].replace(day=1), as_of)
-money_table(by_client, currency=currency, key="dilution_clients", percent=("dilution",), hidden=("client_id",),
-            height=300)  # fmt: skip
-downloads(by_client, cockpit, name="factoring-dilution-by-client", key="dl_dilution", percent=("dilution",),
-          title=f"{t('factoring.title')} · {t('factoring.dilution')} · {t('factoring.dilution_by_client')}")  # fmt: skip
+def dilution_section(cockpit: Cockpit, book: Portfolio, ends: list[date]) -> None:
+    st.subheader(t("factoring.dilution"))
+    st.caption(t("factoring.dilution_caption"))
+    shown = ends[-24:]
+    dilution = factoring.dilution_by_month(book, ends).filter(pl.col("month_end").is_in(shown))
+    st.plotly_chart(charts.lines(shown, {t("factoring.dilution_month"): dilution["dilution"].to_list(),
+                                         t("factoring.dilution_rolling"): dilution["rolling"].to_list()},
+                                 percent=True))  # fmt: skip
+    st.markdown(f"**{t('factoring.dilution_by_client')}**")
+    by_client = factoring.dilution_by_client(book, ends[-3].replace(day=1), cockpit.view.as_of)
+    money_table(by_client, currency=cockpit.currency, key="dilution_clients", percent=("dilution",),
+                hidden=("client_id",), height=300)  # fmt: skip
+    downloads(by_client, cockpit, name="factoring-dilution-by-client", key="dl_dilution", percent=("dilution",),
+              title=f"{t('factoring.title')} · {t('factoring.dilution')} · {t('factoring.dilution_by_client')}")  # fmt: skip
 
-# Concentration
-st.subheader(t("factoring.concentration"))
-top_share, top = factoring.top_debtor_share(state, 10)
-over_10 = factoring.concentrated_debtors(state, 0.10)
-over_20 = over_10.filter(pl.col("share_of_client") > 0.20)
-utilisation = factoring.limit_utilisation(state, book.debtors, settings.limit_utilisation_flag)
-kpi_row([
-    Kpi(t("factoring.top10"), share(top_share), t("factoring.top10")),
-    Kpi(t("factoring.over_share", share="10 %"), f"{over_10.height:,}", t("factoring.over_share", share="10 %")),
-    Kpi(t("factoring.over_share", share="20 %"), f"{over_20.height:,}", t("factoring.over_share", share="20 %")),
-    Kpi(t("factoring.utilisation"), f"{factoring.over_limit_count(utilisation):,}",
-        t("factoring.utilisation_caption", flag=share(settings.limit_utilisation_flag, 0))),
-])  # fmt: skip
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(charts.share_bars(top["debtor"].to_list(), top["share"].to_list(), t("col.share")))
-with right:
-    st.markdown(f"**{t('factoring.over_share', share='10 %')}**")
-    if over_10.is_empty():
+
+def concentration_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio) -> None:
+    settings, currency = cockpit.settings, cockpit.currency
+    st.subheader(t("factoring.concentration"))
+    top_share, top = factoring.top_debtor_share(state, 10)
+    over_10 = factoring.concentrated_debtors(state, 0.10)
+    over_20 = over_10.filter(pl.col("share_of_client") > 0.20)
+    utilisation = factoring.limit_utilisation(state, book.debtors, settings.limit_utilisation_flag)
+    kpi_row([
+        Kpi(t("factoring.top10"), share(top_share), t("factoring.top10")),
+        Kpi(t("factoring.over_share", share="10 %"), f"{over_10.height:,}", t("factoring.over_share", share="10 %")),
+        Kpi(t("factoring.over_share", share="20 %"), f"{over_20.height:,}", t("factoring.over_share", share="20 %")),
+        Kpi(t("factoring.utilisation"), f"{factoring.over_limit_count(utilisation):,}",
+            t("factoring.utilisation_caption", flag=share(settings.limit_utilisation_flag, 0))),
+    ])  # fmt: skip
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(charts.share_bars(top["debtor"].to_list(), top["share"].to_list(), t("col.share")))
+    with right:
+        st.markdown(f"**{t('factoring.over_share', share='10 %')}**")
+        if over_10.is_empty():
+            empty_state(t("factoring.none"))
+        else:
+            money_table(over_10, currency=currency, key="over_10", percent=("share_of_client",),
+                        hidden=("client_id", "debtor_id"), height=320)  # fmt: skip
+    st.markdown(f"**{t('factoring.utilisation')}**")
+    st.caption(t("factoring.utilisation_caption", flag=share(settings.limit_utilisation_flag, 0)))
+    money_table(utilisation.head(200), currency=currency, key="utilisation", percent=("utilisation",),
+                hidden=("debtor_id",), height=300)  # fmt: skip
+    downloads(utilisation, cockpit, name="factoring-credit-limit-utilisation", key="dl_utilisation",
+              percent=("utilisation",), title=f"{t('factoring.title')} · {t('factoring.utilisation')}")  # fmt: skip
+
+
+def recourse_section(cockpit: Cockpit, state: pl.DataFrame) -> None:
+    settings, currency = cockpit.settings, cockpit.currency
+    st.subheader(t("factoring.recourse"))
+    exposure = factoring.recourse_exposure(state).with_columns(
+        pl.when(pl.col("recourse")).then(pl.lit(t("factoring.recourse_yes"))).otherwise(pl.lit(t("factoring.recourse_no")))
+        .alias("recourse")
+    )  # fmt: skip
+    kpi_row([Kpi(row["recourse"], money(row["outstanding_cents"], currency),
+                 f"{t('col.overdue')}: {money(row['overdue_cents'], currency)}") for row in exposure.iter_rows(named=True)])  # fmt: skip
+    st.markdown(f"**{t('factoring.charge_back')}**")
+    st.caption(t("factoring.charge_back_caption", days=settings.charge_back_days))
+    charge_backs = factoring.charge_back_candidates(state, settings.charge_back_days)
+    if charge_backs.is_empty():
         empty_state(t("factoring.none"))
-    else:
-        money_table(over_10, currency=currency, key="over_10", percent=("share_of_client",),
-                    hidden=("client_id", "debtor_id"), height=320)  # fmt: skip
-st.markdown(f"**{t('factoring.utilisation')}**")
-st.caption(t("factoring.utilisation_caption", flag=share(settings.limit_utilisation_flag, 0)))
-money_table(utilisation.head(200), currency=currency, key="utilisation", percent=("utilisation",),
-            hidden=("debtor_id",), height=300)  # fmt: skip
-downloads(utilisation, cockpit, name="factoring-credit-limit-utilisation", key="dl_utilisation",
-          percent=("utilisation",), title=f"{t('factoring.title')} · {t('factoring.utilisation')}")  # fmt: skip
-
-# Recourse
-st.subheader(t("factoring.recourse"))
-exposure = factoring.recourse_exposure(state).with_columns(
-    pl.when(pl.col("recourse")).then(pl.lit(t("factoring.recourse_yes"))).otherwise(pl.lit(t("factoring.recourse_no")))
-    .alias("recourse")
-)  # fmt: skip
-kpi_row([Kpi(row["recourse"], money(row["outstanding_cents"], currency),
-             f"{t('col.overdue')}: {money(row['overdue_cents'], currency)}") for row in exposure.iter_rows(named=True)])  # fmt: skip
-st.markdown(f"**{t('factoring.charge_back')}**")
-st.caption(t("factoring.charge_back_caption", days=settings.charge_back_days))
-charge_backs = factoring.charge_back_candidates(state, settings.charge_back_days)
-if charge_backs.is_empty():
-    empty_state(t("factoring.none"))
-else:
+        return
     money_table(charge_backs, currency=currency, key="charge_backs", height=320)
     downloads(charge_backs, cockpit, name="factoring-charge-back-candidates", key="dl_charge_backs",
               title=f"{t('factoring.title')} · {t('factoring.charge_back')}")  # fmt: skip
 
-freshness(cockpit)
+
+def main() -> None:
+    cockpit = open_page(t("factoring.title"))
+    state = cockpit.open_state_or_stop().filter(pl.col("outstanding_cents") > 0)
+    book = cockpit.filtered_book()
+    ends, _snaps, _flows = cockpit.history()
+    dilution_section(cockpit, book, ends)
+    concentration_section(cockpit, state, book)
+    recourse_section(cockpit, state)
+    freshness(cockpit)
+
+
+main()

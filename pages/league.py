@@ -1,5 +1,7 @@
 """Collectors: the league table of a month, quarter or year, the fairness view and one collector's
-scorecard. Every figure comes from data_access.metrics.appraisal; this page arranges and colours them."""
+scorecard. Every figure comes from data_access.metrics (appraisal, scorecard); this page arranges and
+colours them. Its rows are collectors: the Region and Collector filters select them, the others do not
+apply (a collector is appraised on the whole book)."""
 
 import polars as pl
 import streamlit as st
@@ -9,102 +11,96 @@ from dashboard.components import downloads, empty_state, money_table, target_tab
 from dashboard.filters import page_param, set_page_param
 from dashboard.formatting import period_label
 from dashboard.i18n import label, t
-from dashboard.shell import freshness, open_page
+from dashboard.shell import Cockpit, freshness, open_page
 from data_access.metrics import aging, appraisal, scorecard
-from data_access.metrics.recovery import TIERS, promise_results
+from data_access.metrics.asof import appeals_as_of, incidents_as_of
+from data_access.metrics.recovery import TIERS, Period, promise_results
 
 HISTORY_PERIODS = 12
-cockpit = open_page(t("league.title"), rows="collectors")
-settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
-context = cockpit.context
-
-left, right = st.columns([2, 3])
-with left:
-    kind = st.segmented_control(t("league.period_kind"), list(appraisal.KINDS),
-                                default=page_param("period", appraisal.KINDS, "quarter"),
-                                format_func=lambda k: t(f"league.kind.{k}")) or "quarter"  # fmt: skip
-    set_page_param("period", kind, "quarter")
-with right:
-    levels = st.multiselect(t("league.level"), ["junior", "mid", "senior"], format_func=lambda v: t(f"league.level.{v}"),
-                            default=[v for v in page_param("level", ("junior", "mid", "senior", ""), "").split(",") if v])  # fmt: skip
-    set_page_param("level", ",".join(levels), "")
-period = appraisal.period_containing(kind, as_of)
-previous = appraisal.previous_period(kind, period)
-st.caption(t("league.period", period=period_label(period.start, period.end),
-             previous=period_label(previous.start, previous.end)))  # fmt: skip
-
-with st.spinner(t("shell.loading")):
-    current = data.league(context, period.start, period.end)
-    before = data.league(context, previous.start, previous.end)
-chosen = cockpit.apply("collectors", current)
-if levels:
-    chosen = chosen.filter(pl.col("level").is_in(levels))
-if chosen.is_empty():
-    empty_state(t("league.empty", filters=cockpit.description))
-    freshness(cockpit)
-    st.stop()
-# Ranks within the selection, this period and the previous one over the same collectors.
-table = scorecard.ranked_within(chosen, before)
-tier_columns = [c for tier in TIERS for c in (f"rate_{tier}", f"target_{tier}")]
-shown = table.with_columns(
-    pl.lit(settings.cycle_improvement_target).alias("cycle_target"),
-    pl.lit(settings.satisfaction_target).alias("satisfaction_target"),
-    pl.lit(settings.escalation_target).alias("escalation_target"), pl.lit(settings.kept_target).alias("kept_target"),
-    pl.col("status").replace({"veto": t("status.veto"), "under appeal": t("status.under appeal")}),
-    pl.col("level").replace({v: t(f"league.level.{v}") for v in ("junior", "mid", "senior")}),
-    # Places gained or lost, signed so a glance tells up from down.
-    pl.when(pl.col("rank_change") > 0).then(pl.format("▲ {}", pl.col("rank_change")))
-    .when(pl.col("rank_change") < 0).then(pl.format("▼ {}", -pl.col("rank_change")))
-    .when(pl.col("rank_change") == 0).then(pl.lit("="))
-    .alias("rank_change"),
-).select(
-    "rank", "rank_change", "collector_id", "collector", "region", "level", "cases", "cases_closed", "recovered_cents",
-    *tier_columns, "recovery_rate", "recovery_target", "adjusted", "cycle_days", "cycle_improvement", "cycle_target",
-    "agreement_rate", "kept_rate", "kept_target", "satisfaction", "satisfaction_target", "escalation_timely",
-    "escalation_target", "incidents", "incident_kinds", "score", "status",
-)  # fmt: skip
-st.caption(t("league.legend", weights=" + ".join(f"{w:.0%} {n}" for w, n in zip(
-    settings.score_weights, ("quantity", "quality", "behaviour"), strict=True))))  # fmt: skip
-tier_labels = {f"rate_{tier}": tier for tier in TIERS}
-pairs = [(f"rate_{tier}", f"target_{tier}") for tier in TIERS] + [
+LEVELS = ("junior", "mid", "senior")
+TIER_LABELS = {f"rate_{tier}": tier for tier in TIERS}
+PAIRS = [(f"rate_{tier}", f"target_{tier}") for tier in TIERS] + [
     ("recovery_rate", "recovery_target"), ("cycle_improvement", "cycle_target"), ("kept_rate", "kept_target"),
     ("satisfaction", "satisfaction_target"), ("escalation_timely", "escalation_target")]  # fmt: skip
-hidden = ("collector_id", *(f"target_{tier}" for tier in TIERS), "cycle_target", "kept_target", "satisfaction_target",
+HIDDEN = ("collector_id", *(f"target_{tier}" for tier in TIERS), "cycle_target", "kept_target", "satisfaction_target",
           "escalation_target")  # fmt: skip
-percents = (*tier_labels, "recovery_rate", "recovery_target", "cycle_improvement", "agreement_rate", "kept_rate",
+PERCENTS = (*TIER_LABELS, "recovery_rate", "recovery_target", "cycle_improvement", "agreement_rate", "kept_rate",
             "escalation_timely")  # fmt: skip
-st.caption(t("league.pick"))
-picked = target_table(shown, pairs=pairs, currency=currency, key=f"league_{kind}", labels=tier_labels,
-                      percent=percents, hidden=hidden, selectable=True, height=460)  # fmt: skip
-export = shown.drop(hidden).with_columns(pl.lit(period_label(period.start, period.end)).alias("period"),
-                                         pl.lit(cockpit.description).alias("selection"))  # fmt: skip
-downloads(export, cockpit, name=f"collectors-league-{kind}", key="dl_league", percent=percents, labels=tier_labels,
-          title=f"{t('league.title')} · {period_label(period.start, period.end)}")  # fmt: skip
 
-# Fairness: raw against difficulty-adjusted recovery
-st.subheader(t("league.fairness"))
-st.caption(t("league.fairness_caption"))
-by_level = scorecard.by_level(table)
-tab_raw, tab_adjusted, tab_levels = st.tabs([t("league.raw_vs_difficulty"), t("league.adjusted_vs_difficulty"),
-                                             t("league.by_level")])  # fmt: skip
-scatter = table.filter(pl.col("low_grade_share").is_not_null())
-for tab, measure in ((tab_raw, "recovery_rate"), (tab_adjusted, "adjusted")):
-    tab.plotly_chart(charts.scatter_by_group(
-        scatter["low_grade_share"].to_list(), scatter[measure].to_list(),
-        [t(f"league.level.{v}") for v in scatter["level"].to_list()], scatter["collector"].to_list(),
-        x_title=t("league.difficulty"), y_title=t(f"col.{measure}"), y_percent=measure == "recovery_rate"),
-        key=f"fair_{measure}")  # fmt: skip
-with tab_levels:
-    money_table(by_level.with_columns(pl.col("level").replace({v: t(f"league.level.{v}") for v in ("junior", "mid", "senior")})),
-                currency=currency, key="by_level", percent=("recovery_rate", "low_grade_share", "hard_share"))  # fmt: skip
 
-# Scorecard of the selected collector
-if picked.selection.rows:
-    row = shown.row(picked.selection.rows[0], named=True)
-    set_page_param("card", str(row["collector_id"]), "")
-card_id = page_param("card", tuple(str(c) for c in table["collector_id"].to_list()), "")
-if card_id:
-    collector_id = int(card_id)
+def period_controls() -> tuple[str, list[str]]:
+    left, right = st.columns([2, 3])
+    with left:
+        kind = st.segmented_control(t("league.period_kind"), list(appraisal.KINDS),
+                                    default=page_param("period", appraisal.KINDS, "quarter"),
+                                    format_func=lambda k: t(f"league.kind.{k}")) or "quarter"  # fmt: skip
+        set_page_param("period", kind, "quarter")
+    with right:
+        levels = st.multiselect(t("league.level"), list(LEVELS), format_func=lambda v: t(f"league.level.{v}"),
+                                default=[v for v in page_param("level", (*LEVELS, ""), "").split(",") if v])  # fmt: skip
+        set_page_param("level", ",".join(levels), "")
+    return kind, levels
+
+
+def for_people(table: pl.DataFrame, cockpit: Cockpit) -> pl.DataFrame:
+    """The league table as shown: targets beside each measure, translated status and level, signed rank change."""
+    settings = cockpit.settings
+    tier_columns = [c for tier in TIERS for c in (f"rate_{tier}", f"target_{tier}")]
+    return table.with_columns(
+        pl.lit(settings.cycle_improvement_target).alias("cycle_target"),
+        pl.lit(settings.satisfaction_target).alias("satisfaction_target"),
+        pl.lit(settings.escalation_target).alias("escalation_target"), pl.lit(settings.kept_target).alias("kept_target"),
+        pl.col("status").replace({"veto": t("status.veto"), "under appeal": t("status.under appeal")}),
+        pl.col("level").replace({v: t(f"league.level.{v}") for v in LEVELS}),
+        # Places gained or lost, signed so a glance tells up from down.
+        pl.when(pl.col("rank_change") > 0).then(pl.format("▲ {}", pl.col("rank_change")))
+        .when(pl.col("rank_change") < 0).then(pl.format("▼ {}", -pl.col("rank_change")))
+        .when(pl.col("rank_change") == 0).then(pl.lit("="))
+        .alias("rank_change"),
+    ).select(
+        "rank", "rank_change", "collector_id", "collector", "region", "level", "cases", "cases_closed",
+        "recovered_cents", *tier_columns, "recovery_rate", "recovery_target", "adjusted", "cycle_days",
+        "cycle_improvement", "cycle_target", "agreement_rate", "kept_rate", "kept_target", "satisfaction",
+        "satisfaction_target", "escalation_timely", "escalation_target", "incidents", "incident_kinds", "score", "status",
+    )  # fmt: skip
+
+
+def league_section(cockpit: Cockpit, shown: pl.DataFrame, kind: str, period: Period):  # noqa: ANN201 - the selection
+    settings = cockpit.settings
+    st.caption(t("league.legend", weights=" + ".join(f"{w:.0%} {n}" for w, n in zip(
+        settings.score_weights, ("quantity", "quality", "behaviour"), strict=True))))  # fmt: skip
+    st.caption(t("league.pick"))
+    picked = target_table(shown, pairs=PAIRS, currency=cockpit.currency, key=f"league_{kind}", labels=TIER_LABELS,
+                          percent=PERCENTS, hidden=HIDDEN, selectable=True, height=460)  # fmt: skip
+    export = shown.drop(HIDDEN).with_columns(pl.lit(period_label(period.start, period.end)).alias("period"),
+                                             pl.lit(cockpit.description).alias("selection"))  # fmt: skip
+    downloads(export, cockpit, name=f"collectors-league-{kind}", key="dl_league", percent=PERCENTS, labels=TIER_LABELS,
+              title=f"{t('league.title')} · {period_label(period.start, period.end)}")  # fmt: skip
+    return picked
+
+
+def fairness_section(cockpit: Cockpit, table: pl.DataFrame) -> None:
+    """Raw against difficulty-adjusted recovery, by book difficulty and by level."""
+    st.subheader(t("league.fairness"))
+    st.caption(t("league.fairness_caption"))
+    tab_raw, tab_adjusted, tab_levels = st.tabs([t("league.raw_vs_difficulty"), t("league.adjusted_vs_difficulty"),
+                                                 t("league.by_level")])  # fmt: skip
+    scatter = table.filter(pl.col("low_grade_share").is_not_null())
+    for tab, measure in ((tab_raw, "recovery_rate"), (tab_adjusted, "adjusted")):
+        tab.plotly_chart(charts.scatter_by_group(
+            scatter["low_grade_share"].to_list(), scatter[measure].to_list(),
+            [t(f"league.level.{v}") for v in scatter["level"].to_list()], scatter["collector"].to_list(),
+            x_title=t("league.difficulty"), y_title=t(f"col.{measure}"), y_percent=measure == "recovery_rate"),
+            key=f"fair_{measure}")  # fmt: skip
+    with tab_levels:
+        by_level = scorecard.by_level(table).with_columns(pl.col("level").replace({v: t(f"league.level.{v}") for v in LEVELS}))
+        money_table(by_level, currency=cockpit.currency, key="by_level",
+                    percent=("recovery_rate", "low_grade_share", "hard_share"))  # fmt: skip
+
+
+def scorecard_section(cockpit: Cockpit, collector_id: int, kind: str, period: Period) -> None:
+    """One collector: 12 periods against target, portfolio aging, promises, actions, incidents and appeals."""
+    settings, currency, as_of, context = cockpit.settings, cockpit.currency, cockpit.view.as_of, cockpit.context
     person = cockpit.book.collectors.filter(pl.col("collector_id") == collector_id).row(0, named=True)
     mentor = [] if person["mentor_id"] is None else \
         cockpit.book.collectors.filter(pl.col("collector_id") == person["mentor_id"])["name"].to_list()  # fmt: skip
@@ -128,6 +124,7 @@ if card_id:
                                         t("scorecard.satisfaction_scaled"):
                                             scorecard.satisfaction_on_score_axis(history["satisfaction"]).to_list()}),
                     key="card_scores")  # fmt: skip
+    tables = data.appraisal_tables(context)
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('scorecard.portfolio')}**")
@@ -139,7 +136,6 @@ if card_id:
                         percent=("share",))  # fmt: skip
     with c2:
         st.markdown(f"**{t('scorecard.promises')}**")
-        tables = data.appraisal_tables(context)
         mine = tables["promises"].filter(pl.col("collector_id") == collector_id)
         counts = scorecard.promise_counts(promise_results(mine, cockpit.book, settings.promise_grace_days, as_of), period)
         st.dataframe(pl.DataFrame({t(f"col.{s}"): [n] for s, n in counts.items()}), hide_index=True)
@@ -152,15 +148,47 @@ if card_id:
             pl.col("channel").replace({c: label("channel", c) for c in by_channel["channel"]}))
         st.dataframe(by_channel.rename({c: label("outcome", c) for c in by_channel.columns if c != "channel"}
                                        | {"channel": t("col.channel")}), hide_index=True)  # fmt: skip
-    c3, c4 = st.columns(2)
-    for column, name, date_column in ((c3, "compliance_incidents", "reported_on"), (c4, "appeals", "filed_on")):
+    # Incidents and appeals as they stood at the as-of date: a later confirmation or decision is not shown.
+    known = {"compliance_incidents": incidents_as_of(tables["compliance_incidents"], as_of),
+             "appeals": appeals_as_of(tables["appeals"], as_of)}  # fmt: skip
+    for column, name in zip(st.columns(2), known, strict=True):
         with column:
             st.markdown(f"**{t('scorecard.incidents' if name == 'compliance_incidents' else 'scorecard.appeals')}**")
-            rows = tables[name].filter((pl.col("collector_id") == collector_id) & (pl.col(date_column) <= as_of))
+            rows = known[name].filter(pl.col("collector_id") == collector_id)
             if rows.is_empty():
                 st.caption(t("scorecard.none"))
             else:
                 money_table(rows.drop([c for c in rows.columns if c.endswith("_id")]), currency=currency,
                             key=f"card_{name}")  # fmt: skip
 
-freshness(cockpit)
+
+def main() -> None:
+    cockpit = open_page(t("league.title"), rows="collectors")
+    kind, levels = period_controls()
+    period = appraisal.period_containing(kind, cockpit.view.as_of)
+    previous = appraisal.previous_period(kind, period)
+    st.caption(t("league.period", period=period_label(period.start, period.end),
+                 previous=period_label(previous.start, previous.end)))  # fmt: skip
+    with st.spinner(t("shell.loading")):
+        current = data.league(cockpit.context, period.start, period.end)
+        before = data.league(cockpit.context, previous.start, previous.end)
+    chosen = cockpit.apply("collectors", current)
+    if levels:
+        chosen = chosen.filter(pl.col("level").is_in(levels))
+    if chosen.is_empty():
+        empty_state(t("league.empty", filters=cockpit.description))
+        freshness(cockpit)
+        st.stop()
+    table = scorecard.ranked_within(chosen, before)  # ranks within the selection, now and in the previous period
+    shown = for_people(table, cockpit)
+    picked = league_section(cockpit, shown, kind, period)
+    fairness_section(cockpit, table)
+    if picked.selection.rows:
+        set_page_param("card", str(shown.row(picked.selection.rows[0], named=True)["collector_id"]), "")
+    card_id = page_param("card", tuple(str(c) for c in table["collector_id"].to_list()), "")
+    if card_id:
+        scorecard_section(cockpit, int(card_id), kind, period)
+    freshness(cockpit)
+
+
+main()

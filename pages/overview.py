@@ -5,38 +5,21 @@ month-end figures (DSO, CEI, bad-debt rate) are at the latest month end on or be
 """
 
 
+import polars as pl
 import streamlit as st
 
 from dashboard import charts, data
 from dashboard.components import Kpi, kpi_row, link_to
 from dashboard.formatting import days, money, period_label, share, signed_days, signed_money, signed_points
 from dashboard.i18n import t
-from dashboard.shell import freshness, open_page
+from dashboard.shell import Cockpit, freshness, open_page
+from data_access.book.portfolio import Portfolio
 from data_access.metrics import aging, bad_debt, factoring, monthly
 from data_access.metrics.attention import attention_items
+from data_access.metrics.bad_debt import Driver
 from data_access.metrics.recovery import Period, kept_rate, overall_recovery, promise_results, recovery_by_tier, recovery_pool
 
 SHOWN_MONTHS = 24
-cockpit = open_page(t("overview.title"))
-settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
-state = cockpit.open_state_or_stop()
-
-book = cockpit.filtered_book()
-ends, snaps, _flows = cockpit.history()
-series = monthly.with_ratios(monthly.month_series(book, snaps, ends))
-month, before = series.row(-1, named=True), series.row(-2, named=True)
-period = Period.month_to_date(as_of)
-previous = period.previous_month_like_for_like()
-st.caption(t("overview.period", period=period_label(period.start, period.end),
-             previous=period_label(previous.start, previous.end), month_end=month["month_end"]))  # fmt: skip
-
-
-then_label, month_before = previous.end.isoformat(), before["month_end"].isoformat()
-now, then = aging.kpis(state), aging.kpis(cockpit.state_at(previous.end))
-tiers_now = recovery_by_tier(recovery_pool(book, period), data.recovery_targets(cockpit.context, period).values)
-rate, target = overall_recovery(tiers_now)
-promises = promise_results(cockpit.table("promises"), book, settings.promise_grace_days, as_of)
-kept, kept_before = kept_rate(promises, period), kept_rate(promises, previous)
 
 
 def change(value, earlier, formatter, since: str) -> str | None:  # noqa: ANN001 - numbers of one kind
@@ -49,87 +32,123 @@ def shown(value, formatter) -> str:  # noqa: ANN001
     return "—" if value is None else formatter(value)
 
 
-kpi_row([
-    Kpi(t("overview.kpi.total"), money(now.total_cents, currency), t("aging.kpi.total_help"),
-        change(now.total_cents, then.total_cents, lambda d: signed_money(d, currency), then_label)),
-    Kpi(t("overview.kpi.overdue_share"), share(now.overdue_share), t("aging.kpi.overdue_help"),
-        change(now.overdue_share, then.overdue_share, signed_points, then_label), "inverse"),
-    Kpi(t("overview.kpi.recovery"), shown(rate, share), t("overview.kpi.recovery_help"),
-        None if rate is None else f"{signed_points(rate - target)} · {t('overview.delta.target', target=share(target))}",
-        "normal"),
-    Kpi(t("overview.kpi.bad_debt"), shown(month["bad_debt_rate"], lambda v: share(v, 2)),
-        t("overview.kpi.bad_debt_help", target=share(settings.bad_debt_target)),
-        None if month["bad_debt_rate"] is None else
-        f"{signed_points(month['bad_debt_rate'] - settings.bad_debt_target)} · "
-        f"{t('overview.delta.target', target=share(settings.bad_debt_target))}", "inverse"),
-])  # fmt: skip
-kpi_row([
-    Kpi(t("overview.kpi.dso"), shown(month["dso"], days), t("overview.kpi.dso_help"),
-        change(month["dso"], before["dso"], signed_days, month_before), "inverse"),
-    Kpi(t("overview.kpi.best_dso"), shown(month["best_dso"], days), t("overview.kpi.best_dso_help"),
-        change(month["best_dso"], before["best_dso"], signed_days, month_before), "off"),
-    Kpi(t("overview.kpi.add"), shown(month["add"], days), t("overview.kpi.add_help"),
-        change(month["add"], before["add"], signed_days, month_before), "inverse"),
-    Kpi(t("overview.kpi.cei"), shown(month["cei"], lambda v: f"{v:.1f}"), t("overview.kpi.cei_help"),
-        change(month["cei"], before["cei"], lambda d: f"{d:+.1f}", month_before), "normal"),
-    Kpi(t("overview.kpi.kept"), shown(kept, share), t("overview.kpi.kept_help", grace=settings.promise_grace_days),
-        change(kept, kept_before, signed_points, then_label), "normal"),
-])  # fmt: skip
+def kpi_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, month: dict, before: dict,
+                tiers_now: pl.DataFrame) -> None:  # fmt: skip
+    settings, currency, as_of = cockpit.settings, cockpit.currency, cockpit.view.as_of
+    period = Period.month_to_date(as_of)
+    previous = period.previous_month_like_for_like()
+    then_label, month_before = previous.end.isoformat(), before["month_end"].isoformat()
+    now, then = aging.kpis(state), aging.kpis(cockpit.state_at(previous.end))
+    rate, target = overall_recovery(tiers_now)
+    promises = promise_results(cockpit.table("promises"), book, settings.promise_grace_days, as_of)
+    kept, kept_before = kept_rate(promises, period), kept_rate(promises, previous)
+    kpi_row([
+        Kpi(t("overview.kpi.total"), money(now.total_cents, currency), t("aging.kpi.total_help"),
+            change(now.total_cents, then.total_cents, lambda d: signed_money(d, currency), then_label)),
+        Kpi(t("overview.kpi.overdue_share"), share(now.overdue_share), t("aging.kpi.overdue_help"),
+            change(now.overdue_share, then.overdue_share, signed_points, then_label), "inverse"),
+        Kpi(t("overview.kpi.recovery"), shown(rate, share), t("overview.kpi.recovery_help"),
+            None if rate is None else f"{signed_points(rate - target)} · {t('overview.delta.target', target=share(target))}",
+            "normal"),
+        Kpi(t("overview.kpi.bad_debt"), shown(month["bad_debt_rate"], lambda v: share(v, 2)),
+            t("overview.kpi.bad_debt_help", target=share(settings.bad_debt_target)),
+            None if month["bad_debt_rate"] is None else
+            f"{signed_points(month['bad_debt_rate'] - settings.bad_debt_target)} · "
+            f"{t('overview.delta.target', target=share(settings.bad_debt_target))}", "inverse"),
+    ])  # fmt: skip
+    kpi_row([
+        Kpi(t("overview.kpi.dso"), shown(month["dso"], days), t("overview.kpi.dso_help"),
+            change(month["dso"], before["dso"], signed_days, month_before), "inverse"),
+        Kpi(t("overview.kpi.best_dso"), shown(month["best_dso"], days), t("overview.kpi.best_dso_help"),
+            change(month["best_dso"], before["best_dso"], signed_days, month_before), "off"),
+        Kpi(t("overview.kpi.add"), shown(month["add"], days), t("overview.kpi.add_help"),
+            change(month["add"], before["add"], signed_days, month_before), "inverse"),
+        Kpi(t("overview.kpi.cei"), shown(month["cei"], lambda v: f"{v:.1f}"), t("overview.kpi.cei_help"),
+            change(month["cei"], before["cei"], lambda d: f"{d:+.1f}", month_before), "normal"),
+        Kpi(t("overview.kpi.kept"), shown(kept, share), t("overview.kpi.kept_help", grace=settings.promise_grace_days),
+            change(kept, kept_before, signed_points, then_label), "normal"),
+    ])  # fmt: skip
 
-# Bad-debt trend with the sentence that explains it
-st.subheader(t("overview.bad_debt_trend"))
-recent = series.tail(SHOWN_MONTHS)
-rates = recent["bad_debt_rate"].to_list()
-written = bad_debt.write_offs(book, as_of)
-driver = bad_debt.bad_debt_driver(written, snaps, cockpit.dimensions(), since=ends[-12].replace(day=1))
-if month["bad_debt_rate"] is None:
-    st.markdown(t("overview.sentence.no_history"))
-else:
-    above = bad_debt.months_above(rates, settings.bad_debt_target)
-    sentence = t("overview.sentence.above" if above else "overview.sentence.below", rate=share(month["bad_debt_rate"], 2),
-                 target=share(settings.bad_debt_target, 0), months=above)  # fmt: skip
-    if driver:
-        sentence += t(f"overview.sentence.driver_{driver.dimension}", name=driver.name,
-                      wo=share(driver.share_of_write_offs, 0), book=share(driver.share_of_book, 0))  # fmt: skip
-    st.markdown(f"**{sentence}.**")
-months = recent["month_end"].to_list()
-st.plotly_chart(charts.rate_with_target(
-    months, rates, (recent["write_offs_cents"] / 100).to_list(), settings.bad_debt_target,
-    rate_name=t("overview.bad_debt_rate"), bar_name=t("overview.write_offs"), target_name=t("overview.target"),
-    currency=currency))  # fmt: skip
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("overview.dso_trend"))
-    st.plotly_chart(charts.lines(months, {t("overview.kpi.dso"): recent["dso"].to_list(),
-                                          t("overview.kpi.best_dso"): recent["best_dso"].to_list(),
-                                          t("overview.kpi.add"): recent["add"].to_list()}, suffix=" d"))  # fmt: skip
-with right:
-    st.subheader(t("overview.cei_trend"))
-    st.plotly_chart(charts.lines(months, {t("overview.kpi.cei"): recent["cei"].to_list()}))
+def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: Driver | None) -> None:
+    """The bad-debt trend with the sentence that explains it, then DSO and CEI."""
+    settings = cockpit.settings
+    st.subheader(t("overview.bad_debt_trend"))
+    recent = series.tail(SHOWN_MONTHS)
+    rates = recent["bad_debt_rate"].to_list()
+    if month["bad_debt_rate"] is None:
+        st.markdown(t("overview.sentence.no_history"))
+    else:
+        above = bad_debt.months_above(rates, settings.bad_debt_target)
+        sentence = t("overview.sentence.above" if above else "overview.sentence.below",
+                     rate=share(month["bad_debt_rate"], 2), target=share(settings.bad_debt_target, 0), months=above)  # fmt: skip
+        if driver:
+            sentence += t(f"overview.sentence.driver_{driver.dimension}", name=driver.name,
+                          wo=share(driver.share_of_write_offs, 0), book=share(driver.share_of_book, 0))  # fmt: skip
+        st.markdown(f"**{sentence}.**")
+    months = recent["month_end"].to_list()
+    st.plotly_chart(charts.rate_with_target(
+        months, rates, (recent["write_offs_cents"] / 100).to_list(), settings.bad_debt_target,
+        rate_name=t("overview.bad_debt_rate"), bar_name=t("overview.write_offs"), target_name=t("overview.target"),
+        currency=cockpit.currency))  # fmt: skip
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("overview.dso_trend"))
+        st.plotly_chart(charts.lines(months, {t("overview.kpi.dso"): recent["dso"].to_list(),
+                                              t("overview.kpi.best_dso"): recent["best_dso"].to_list(),
+                                              t("overview.kpi.add"): recent["add"].to_list()}, suffix=" d"))  # fmt: skip
+    with right:
+        st.subheader(t("overview.cei_trend"))
+        st.plotly_chart(charts.lines(months, {t("overview.kpi.cei"): recent["cei"].to_list()}))
 
-# Needs attention: findings that link to the page and filters where they can be examined
-st.subheader(t("overview.attention"))
-candidates = bad_debt.write_off_candidates(state, book, cockpit.table("credit_events"), as_of,
-                                           min_dpd=settings.write_off_candidate_dpd,
-                                           quiet_days=settings.write_off_quiet_days)  # fmt: skip
-utilisation = factoring.limit_utilisation(state, cockpit.filtered_book().debtors, settings.limit_utilisation_flag)
-items = attention_items(
-    driver=driver, regions=aging.severe_share_by(state, "region"), severe_share=now.severe_share,
-    candidates=candidates, charge_backs=factoring.charge_back_candidates(state, settings.charge_back_days),
-    over_limit=factoring.over_limit_count(utilisation), region_ids={v: k for k, v in cockpit.options.regions.items()},
-    tiers=tiers_now,
-)  # fmt: skip
-if not items:
-    st.caption(t("overview.attention_none"))
-for item in items:
-    values = dict(item.values)
-    for name in ("wo", "book", "share", "overall"):
-        if name in values:
-            values[name] = share(values[name])
-    if "cents" in values:
-        values["amount"] = money(values.pop("cents"), currency)
-    link_to(item.page, t(f"attention.{item.kind}", flag=share(settings.limit_utilisation_flag, 0), **values),
-            cockpit.link_params(item.params), icon=":material/arrow_forward:")
 
-freshness(cockpit)
+def attention_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, driver: Driver | None,
+                      tiers_now: pl.DataFrame) -> None:  # fmt: skip
+    """Findings that link to the page and filters where they can be examined."""
+    settings, as_of = cockpit.settings, cockpit.view.as_of
+    st.subheader(t("overview.attention"))
+    candidates = bad_debt.write_off_candidates(state, book, cockpit.table("credit_events"), as_of,
+                                               min_dpd=settings.write_off_candidate_dpd,
+                                               quiet_days=settings.write_off_quiet_days)  # fmt: skip
+    utilisation = factoring.limit_utilisation(state, book.debtors, settings.limit_utilisation_flag)
+    items = attention_items(
+        driver=driver, regions=aging.severe_share_by(state, "region"), severe_share=aging.kpis(state).severe_share,
+        candidates=candidates, charge_backs=factoring.charge_back_candidates(state, settings.charge_back_days),
+        over_limit=factoring.over_limit_count(utilisation), region_ids={v: k for k, v in cockpit.options.regions.items()},
+        tiers=tiers_now,
+    )  # fmt: skip
+    if not items:
+        st.caption(t("overview.attention_none"))
+    for item in items:
+        values = dict(item.values)
+        for name in ("wo", "book", "share", "overall"):
+            if name in values:
+                values[name] = share(values[name])
+        if "cents" in values:
+            values["amount"] = money(values.pop("cents"), cockpit.currency)
+        link_to(item.page, t(f"attention.{item.kind}", flag=share(settings.limit_utilisation_flag, 0), **values),
+                cockpit.link_params(item.params), icon=":material/arrow_forward:")
+
+
+def main() -> None:
+    cockpit = open_page(t("overview.title"))
+    as_of = cockpit.view.as_of
+    state = cockpit.open_state_or_stop()
+    book = cockpit.filtered_book()
+    ends, snaps, _flows = cockpit.history()
+    series = monthly.with_ratios(monthly.month_series(book, snaps, ends))
+    month, before = series.row(-1, named=True), series.row(-2, named=True)
+    period = Period.month_to_date(as_of)
+    previous = period.previous_month_like_for_like()
+    st.caption(t("overview.period", period=period_label(period.start, period.end),
+                 previous=period_label(previous.start, previous.end), month_end=month["month_end"]))  # fmt: skip
+    tiers_now = recovery_by_tier(recovery_pool(book, period), data.recovery_targets(cockpit.context, period).values)
+    driver = bad_debt.bad_debt_driver(bad_debt.write_offs(book, as_of), snaps, cockpit.dimensions(),
+                                      since=ends[-12].replace(day=1))  # fmt: skip
+    kpi_section(cockpit, state, book, month, before, tiers_now)
+    trend_section(cockpit, series, month, driver)
+    attention_section(cockpit, state, book, driver, tiers_now)
+    freshness(cockpit)
+
+
+main()

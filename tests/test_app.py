@@ -107,3 +107,15 @@ def test_an_unreachable_database_shows_what_to_do(app_on) -> None:
     app = app_on("postgresql+psycopg://nobody@127.0.0.1:1/nowhere", script="app.py")
     assert not app.exception
     assert "Cannot connect to postgresql+psycopg://nobody@127.0.0.1:1/nowhere" in app.error[0].value
+
+
+def test_a_quiet_book_can_be_reported_as_of_today(app_on, demo_sqlite_url) -> None:
+    from datetime import date
+
+    newest = app_on(demo_sqlite_url)
+    today = app_on(demo_sqlite_url, as_of=date.today().isoformat())
+    assert not today.exception and not today.warning
+    assert f"All receivables · as of {date.today().isoformat()}" in texts(today)
+    # No fact after the newest one: the same money is outstanding, and more of it is overdue.
+    assert today.metric[0].value == newest.metric[0].value
+    assert today.metric[1].value != newest.metric[1].value

@@ -125,3 +125,15 @@ def test_a_legal_case_is_at_its_latest_stage_entered_by_the_date() -> None:
     assert at(date(2026, 1, 6)) == [("filed", 0)]  # opened, no stage row yet
     assert at(date(2026, 4, 1)) == [("enforcement", 20_000)]
     assert at(date(2026, 8, 1)) == [("closed", 60_000)]
+
+
+def test_an_incident_confirmed_after_the_date_is_unconfirmed_then() -> None:
+    from data_access.metrics.asof import incidents_as_of
+
+    incidents = pl.DataFrame({
+        "incident_id": [1, 2, 3], "reported_on": [date(2026, 1, 5), date(2026, 1, 10), date(2026, 3, 1)],
+        "confirmed": [True, True, False], "confirmed_on": [date(2026, 1, 20), date(2026, 2, 15), None],
+    })  # fmt: skip
+    at = incidents_as_of(incidents, date(2026, 1, 31))
+    assert at.select("incident_id", "confirmed", "confirmed_on").rows() == [
+        (1, True, date(2026, 1, 20)), (2, False, None)]  # fmt: skip

@@ -160,6 +160,14 @@ def incidents_confirmed_by(incidents: pl.DataFrame, as_of: date) -> pl.DataFrame
     )
 
 
+def incidents_as_of(incidents: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Incidents reported by ``as_of`` as they stood then: a confirmation dated later is not yet made."""
+    known = pl.col("confirmed") & pl.col("confirmed_on").is_not_null() & (pl.col("confirmed_on") <= as_of)
+    return incidents.filter(pl.col("reported_on") <= as_of).with_columns(
+        known.alias("confirmed"), pl.when(known).then(pl.col("confirmed_on")).alias("confirmed_on")
+    )
+
+
 LEGAL_STAGES = ("filed", "hearing", "judgment", "enforcement", "closed")
 
 
