@@ -38,8 +38,11 @@ class Portfolio:
 
     @property
     def latest_date(self) -> date | None:
-        """The newest fact in the book: the default as-of date."""
-        candidates = [self.invoices["issue_date"].max(), self.reductions["date"].max()]
+        """The newest fact in the book: the default as-of date. A hand-over of cases between collectors
+        (an assignment's start) is a fact too, so after a rebalancing every page opens on the day the new
+        owners took over, and shows them."""
+        candidates = [self.invoices["issue_date"].max(), self.reductions["date"].max(),
+                      self.assignments["start_date"].max() if self.assignments.height else None]  # fmt: skip
         known = [d for d in candidates if d is not None]
         return max(known) if known else None  # type: ignore[return-value]
 

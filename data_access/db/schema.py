@@ -160,6 +160,9 @@ assignments = Table(
     _fk("collector_id", "collectors.collector_id"),
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=True, comment="exclusive; NULL while current"),
+    Column("reason", String(200), nullable=True, comment="why the case came to this collector (NULL: initial load)"),
+    Column("batch_id", String(40), nullable=True, index=True,
+           comment="the rebalancing or manual batch that started this assignment (NULL: initial load)"),
     comment="who owned each debtor's case on which dates",
 )
 

@@ -207,7 +207,11 @@ def run_benchmark(n_invoices: int, seed: int, repeat: int, output: str | None) -
         }
     report = _report(n_invoices, counts, seed_seconds, rows, memory, repeat)
     if output:
-        Path(output).write_text(report, encoding="utf-8")
+        from data_access.tools.bench_rebalance import keep  # its section is written by bench_rebalance
+
+        path = Path(output)
+        kept = keep(path.read_text(encoding="utf-8")) if path.exists() else ""
+        path.write_text(report.rstrip() + ("\n\n" + kept if kept else "\n"), encoding="utf-8")
     return report
 
 
