@@ -1,0 +1,74 @@
+"""AppTest runs the Early-warning page: the list, a debtor's drill-down, the level filter, the global
+filters, the validation on the page, and the rules-only fallback on a database too small to train on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from data_access.db.engine import open_engine
+from data_access.demo.seeding import seed_demo
+from tests.test_app import app_on, texts  # noqa: F401 - the fixture is shared
+
+SCRIPT = "pages/early_warning.py"
+
+
+def test_the_page_lists_debtors_at_risk_with_the_validation(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script=SCRIPT)
+    assert not app.exception and not app.error
+    assert app.title[0].value == "Early-warning list"
+    assert [m.label for m in app.metric] == ["On the list", "Expected loss", "New this week", "Model AUC"]
+    assert float(app.metric[3].value) >= 0.90
+    listed = app.dataframe[0].value
+    assert {"level", "debtor", "probability", "expected_loss_cents", "action", "rule", "signals", "collector"} <= set(
+        listed.columns)
+    assert set(listed["level"]) <= {"▲ Red", "◆ Amber"}  # red and amber by default
+    losses = listed["expected_loss_cents"].tolist()
+    assert losses == sorted(losses, reverse=True)
+    assert "How good is the model?" in [s.value for s in app.subheader]
+    assert any("Trained on" in c.value and "validated on" in c.value for c in app.caption)
+    assert "Debtor:" not in " ".join(s.value for s in app.subheader)  # no drill-down until a debtor is picked
+
+
+def test_a_debtor_drills_down_to_its_timeline_factors_and_open_invoices(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    first = app_on(demo_sqlite_url, script=SCRIPT).dataframe[0].value.iloc[0]
+    app = app_on(demo_sqlite_url, script=SCRIPT, debtor=str(first["debtor_id"]))
+    assert not app.exception and not app.error
+    assert f"Debtor: {first['debtor']}" in [s.value for s in app.subheader]
+    markdown = " ".join(m.value for m in app.markdown)
+    assert "**Why this score**" in markdown and "**Open invoices**" in markdown
+    assert any(i.value.startswith("**") and "Rule: " in i.value for i in app.info)  # the action and its rule
+    assert len(app.get("plotly_chart")) >= 3  # timeline, factors, calibration
+    assert any("log-odds" in c.value for c in app.caption)
+
+
+def test_the_level_filter_and_the_global_filters_cut_the_list(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script=SCRIPT, region="1", level="green")
+    assert not app.exception
+    assert "Region East China · as of 2026-10-31" in texts(app)
+    listed = app.dataframe[0].value
+    assert set(listed["level"]) == {"● Green"} and set(listed["region"]) == {"East China"}
+    app.multiselect[0].set_value(["red"]).run()
+    assert set(app.dataframe[0].value["level"]) == {"▲ Red"}
+    assert app.query_params["level"] == "red"
+
+
+def test_a_database_too_small_to_train_on_falls_back_to_rules_and_says_so(app_on, tmp_path) -> None:  # noqa: F811
+    url = f"sqlite:///{tmp_path / 'small.sqlite'}"
+    engine = open_engine(url)
+    seed_demo(engine, invoices=300, seed=3, end=date(2026, 10, 31))
+    engine.dispose()
+    app = app_on(url, script=SCRIPT, level="red,amber,green")
+    assert not app.exception and not app.error
+    assert any(w.value.startswith("Rules only") for w in app.warning)
+    assert [m.label for m in app.metric] == ["On the list", "New this week"]
+    assert {"score", "action", "rule"} <= set(app.dataframe[0].value.columns)
+    assert "No model was trained" in texts(app)
+
+
+@pytest.mark.parametrize("as_of", ["2023-12-15", "2024-06-30"])
+def test_early_dates_have_too_little_history_and_still_run(app_on, demo_sqlite_url, as_of) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script=SCRIPT, as_of=as_of)
+    assert not app.exception and not app.error
+    assert any("too little history" in w.value for w in app.warning)
