@@ -328,3 +328,34 @@ def histories(draw: st.DrawFn) -> History:
     g.row("legal_cases", 2, opened, "filed", 10_000, 0)
     g.row("legal_case_stages", len(later.tables["legal_cases"]), "filed", opened, 0)
     return History(as_of, world(then), world(later))
+
+
+@st.composite
+def reassigned_books(draw: st.DrawFn) -> Portfolio:
+    """``generated_books`` whose debtors change hands: each debtor is held from a year before the start
+    by collector 1, 2 or 3 (3 has no collectors row), then up to four times handed to another holder,
+    back to an earlier one, or to nobody for a stretch; hand-over days are often the 1st of a month
+    (an entry day of a period's pool) or the day of a payment, credit note or write-off, and sometimes
+    two fall on the same day."""
+    g = _Generator(draw, Facts())
+    for _ in range(draw(st.integers(1, 6))):
+        g.invoice(START, START + timedelta(days=300), START + timedelta(days=420))
+    holders = st.sampled_from([1, 2, 3, None])
+    month_starts = [date(START.year + (START.month - 1 + k) // 12, (START.month - 1 + k) % 12 + 1, 1)
+                    for k in range(14)]  # fmt: skip
+    reductions = (g.facts.payments, g.facts.credits, g.facts.write_offs)
+    reduction_days = sorted({row[1] for rows in reductions for row in rows})
+    day = st.one_of(st.sampled_from(month_starts), st.integers(0, 420).map(lambda n: START + timedelta(days=n)),
+                    *([st.sampled_from(reduction_days)] if reduction_days else []))
+    rows = []
+    for debtor in DEBTORS:
+        held_from, holder = START - timedelta(days=365), draw(st.sampled_from([1, 2, 3]))
+        for handed_on in sorted(draw(st.lists(day, max_size=4))):
+            if holder is not None:
+                rows.append((debtor, holder, held_from, handed_on))
+            held_from, holder = handed_on, draw(holders)
+        if holder is not None:
+            rows.append((debtor, holder, held_from, None))
+    b = world(g.facts).book
+    return replace(b, assignments=_frame(rows, {"debtor_id": pl.Int64, "collector_id": pl.Int64,
+                                                "start_date": pl.Date, "end_date": pl.Date}))  # fmt: skip

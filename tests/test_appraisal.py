@@ -2,15 +2,17 @@
 veto, appeals, periods and difficulty adjustment — on hand-built books with exact numbers."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data_access.metrics import appraisal
-from data_access.metrics.recovery import Period
+from data_access.metrics.recovery import Period, recovery_by_tier, recovery_pool
 from data_access.metrics.targets import RecoveryTargets, recovery_targets
-from tests.books import TABLE_SCHEMAS, book
+from tests.books import START, TABLE_SCHEMAS, book, reassigned_books
 
 FEBRUARY = Period(date(2026, 2, 1), date(2026, 2, 28))
 TARGETS = appraisal.Targets(recovery=RecoveryTargets.from_settings((0.9, 0.8, 0.7, 0.5)))
@@ -31,18 +33,234 @@ def reassigned_book():
 
 
 def test_cash_goes_to_the_collector_assigned_on_the_payment_date() -> None:
-    entries, cash = appraisal.recovery_by_collector(reassigned_book(), FEBRUARY)
-    assert entries.select("collector_id", "tier", "entry_cents").rows() == [(1, "1-30", 100_000)]
+    segments, cash = appraisal.recovery_by_collector(reassigned_book(), FEBRUARY)
     assert cash.sort("date").select("collector_id", "credited_cents").rows() == [(1, 30_000), (2, 50_000)]
+    # The base follows the holder: collector 1 held the 1,000.00 from 1 Feb and handed 700.00 to collector 2
+    # on 15 Feb.
+    assert segments.sort("held_from").select("collector_id", "tier", "held_from", "base_cents").rows() == [
+        (1, "1-30", date(2026, 2, 1), 30_000),
+        (2, "1-30", date(2026, 2, 15), 70_000),
+    ]
 
 
 def test_tier_rates_per_collector_after_a_mid_period_reassignment() -> None:
-    entries, cash = appraisal.recovery_by_collector(reassigned_book(), FEBRUARY)
-    tiers = appraisal.tier_table(entries, cash).sort("collector_id")
-    assert tiers.select("collector_id", "entry_cents", "collected_cents", "rate").rows() == [
-        (1, 100_000, 30_000, 0.3),
-        (2, 0, 50_000, None),
+    # Before, collector 2 had cash (500.00) but no base: its share of a 1,000.00 that entered under
+    # collector 1 showed as collector 1's 30 %, and a receiving collector's rate could pass 100 %.
+    segments, cash = appraisal.recovery_by_collector(reassigned_book(), FEBRUARY)
+    tiers = appraisal.tier_table(segments, cash).sort("collector_id")
+    assert tiers.select("collector_id", "base_cents", "collected_cents", "rate").rows() == [
+        (1, 30_000, 30_000, 1.0),
+        (2, 70_000, 50_000, pytest.approx(5 / 7)),
     ]
+
+
+COLLECTORS = pl.DataFrame({"collector_id": [1, 2, 3], "name": ["A", "B", "C"], "region_id": [1, 1, 1],
+                           "level": ["junior", "senior", "mid"]})  # fmt: skip
+
+
+def held_by(*stretches: tuple[int | None, str]) -> pl.DataFrame:
+    """Assignments of debtor 1: (collector or None for nobody, first day held), each stretch ending
+    when the next begins."""
+    ends = [date.fromisoformat(day) for _, day in stretches[1:]] + [None]
+    rows = [(1, who, date.fromisoformat(day), end) for (who, day), end in zip(stretches, ends) if who is not None]
+    return pl.DataFrame(rows, schema={"debtor_id": pl.Int64, "collector_id": pl.Int64, "start_date": pl.Date,
+                                      "end_date": pl.Date}, orient="row")  # fmt: skip
+
+
+def moving(*stretches: tuple[int | None, str], payments=(), credits=(), write_offs=()):
+    """Invoice 1 of 1,000.00 (debtor 1), due 10 Jan 2026: it enters February's pool on 1 Feb in tier 1-30
+    with 1,000.00 outstanding, held by ``stretches`` (see ``held_by``)."""
+    b = book([(1, "2025-12-10", "2026-01-10", 100_000)], payments=payments, credits=credits, write_offs=write_offs)
+    return replace(b, assignments=held_by(*stretches), collectors=COLLECTORS)
+
+
+def by_collector(b) -> list[tuple]:
+    """(collector, base, cash, rate) per collector in February, unassigned (None) first."""
+    segments, cash = appraisal.recovery_by_collector(b, FEBRUARY)
+    tiers = appraisal.tier_table(segments, cash).sort("collector_id", nulls_last=False)
+    return tiers.select("collector_id", "base_cents", "collected_cents", "rate").rows()
+
+
+def company(b) -> tuple[int, int]:
+    """February's company figures for tier 1-30: (outstanding at entry, collected)."""
+    tiers = recovery_by_tier(recovery_pool(b, FEBRUARY), (0.9, 0.8, 0.7, 0.5))
+    return tiers.filter(pl.col("tier") == "1-30").select("entry_cents", "collected_cents").row(0)
+
+
+def test_the_receiving_collectors_base_is_the_balance_it_received() -> None:
+    # A holds the 1,000.00 from entry; 300.00 paid on 5 Feb (A); B from 10 Feb with 700.00 left;
+    # 500.00 paid on 20 Feb (B).
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), payments=[(1, "2026-02-05", 30_000), (1, "2026-02-20", 50_000)])
+    assert by_collector(b) == [(1, 30_000, 30_000, 1.0), (2, 70_000, 50_000, pytest.approx(0.7142857))]
+    # The collectors add up to the company: 1,000.00 at entry, 800.00 collected.
+    assert company(b) == (100_000, 80_000)
+
+
+def test_a_credit_note_before_the_move_stays_in_the_first_holders_base() -> None:
+    # As above, with a 100.00 credit note on 7 Feb: A handed over 600.00, so A's base is 400.00 (300.00
+    # paid + 100.00 credited) and B's 600.00.
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), payments=[(1, "2026-02-05", 30_000), (1, "2026-02-20", 50_000)],
+               credits=[(1, "2026-02-07", 10_000)])  # fmt: skip
+    assert by_collector(b) == [(1, 40_000, 30_000, 0.75), (2, 60_000, 50_000, pytest.approx(5 / 6))]
+    assert company(b) == (100_000, 80_000)
+
+
+def test_two_moves_split_the_base_in_three() -> None:
+    # A until 10 Feb: 300.00 paid on 5 Feb; hands over 700.00. B 10-20 Feb: 50.00 credited on 12 Feb,
+    # 150.00 paid on 15 Feb; hands over 500.00. C from 20 Feb: 100.00 paid on 25 Feb.
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), (3, "2026-02-20"), credits=[(1, "2026-02-12", 5_000)],
+               payments=[(1, "2026-02-05", 30_000), (1, "2026-02-15", 15_000), (1, "2026-02-25", 10_000)])  # fmt: skip
+    assert by_collector(b) == [(1, 30_000, 30_000, 1.0), (2, 20_000, 15_000, 0.75), (3, 50_000, 10_000, 0.2)]
+    assert company(b) == (100_000, 55_000)
+
+
+def test_a_collector_that_gets_a_case_back_adds_both_segments() -> None:
+    # A until 10 Feb (300.00 paid on 5 Feb, 700.00 handed over), B until 20 Feb (200.00 paid on 15 Feb),
+    # A again from 20 Feb with 500.00 (100.00 paid on 25 Feb): A 300.00 + 500.00 base, 400.00 cash.
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), (1, "2026-02-20"),
+               payments=[(1, "2026-02-05", 30_000), (1, "2026-02-15", 20_000), (1, "2026-02-25", 10_000)])  # fmt: skip
+    assert by_collector(b) == [(1, 80_000, 40_000, 0.5), (2, 20_000, 20_000, 1.0)]
+    assert company(b) == (100_000, 60_000)
+
+
+def test_a_move_on_the_entry_day_gives_the_whole_base_to_the_new_holder() -> None:
+    b = moving((1, "2025-01-01"), (2, "2026-02-01"), payments=[(1, "2026-02-05", 30_000)])
+    assert by_collector(b) == [(2, 100_000, 30_000, 0.3)]
+
+
+def test_without_a_move_the_holder_at_entry_keeps_the_whole_base() -> None:
+    b = moving((1, "2025-01-01"), payments=[(1, "2026-02-05", 30_000), (1, "2026-02-20", 50_000)])
+    assert by_collector(b) == [(1, 100_000, 80_000, 0.8)]
+    segments, _cash = appraisal.recovery_by_collector(b, FEBRUARY)
+    assert segments.select("held_from", "entry_cents", "base_cents").rows() == [(date(2026, 2, 1), 100_000, 100_000)]
+
+
+def test_a_stretch_with_no_collector_is_unassigned() -> None:
+    # A until 10 Feb (300.00 paid), nobody 10-20 Feb (200.00 paid on 15 Feb), B from 20 Feb with 500.00.
+    b = moving((1, "2025-01-01"), (None, "2026-02-10"), (2, "2026-02-20"),
+               payments=[(1, "2026-02-05", 30_000), (1, "2026-02-15", 20_000), (1, "2026-02-25", 10_000)])  # fmt: skip
+    assert by_collector(b) == [(None, 20_000, 20_000, 1.0), (1, 30_000, 30_000, 1.0), (2, 50_000, 10_000, 0.2)]
+
+
+def test_a_payment_on_the_hand_over_day_belongs_to_the_receiver() -> None:
+    # The balance received is the one at the start of the hand-over day: the 300.00 paid on 10 Feb is B's,
+    # and A, who passed the 1,000.00 on as it entered, has a zero base (no rate).
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), payments=[(1, "2026-02-10", 30_000)])
+    assert by_collector(b) == [(1, 0, 0, None), (2, 100_000, 30_000, 0.3)]
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), payments=[(1, "2026-02-09", 30_000)])
+    assert by_collector(b) == [(1, 30_000, 30_000, 1.0), (2, 70_000, 0, 0.0)]
+
+
+def test_a_case_settled_before_the_move_gives_the_receiver_nothing() -> None:
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), payments=[(1, "2026-02-05", 100_000)])
+    assert by_collector(b) == [(1, 100_000, 100_000, 1.0)]
+
+
+def test_cash_credited_beyond_the_balance_received_raises_that_balance() -> None:
+    # A credits 500.00 on 5 Feb and 300.00 is paid on 6 Feb; B receives 200.00 on 10 Feb, and 700.00 is
+    # paid on 15 Feb (500.00 more than B received). The company counts 1,000.00 of cash on 1,000.00 at
+    # entry (cash capped at the entry outstanding, not at the balance): 100 %. B's balance received is
+    # raised to the 700.00 still credited from 10 Feb, so A's base is 300.00, and no rate passes 100 %.
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), credits=[(1, "2026-02-05", 50_000)],
+               payments=[(1, "2026-02-06", 30_000), (1, "2026-02-15", 70_000)])  # fmt: skip
+    assert company(b) == (100_000, 100_000)
+    assert by_collector(b) == [(1, 30_000, 30_000, 1.0), (2, 70_000, 70_000, 1.0)]
+
+
+def test_a_debtor_is_a_case_of_every_collector_that_held_it() -> None:
+    b = moving((1, "2025-01-01"), (2, "2026-02-10"), (3, "2026-02-20"),
+               payments=[(1, "2026-02-05", 30_000), (1, "2026-02-25", 70_000)])  # fmt: skip
+    league = appraisal.league_table(b, behaviour_tables(), FEBRUARY, date(2026, 2, 28), TARGETS, 3,
+                                    appraisal.settlements(b))  # fmt: skip
+    # Settled in full on 25 Feb: closed for each of them.
+    assert league.sort("collector_id").select("collector_id", "cases", "cases_closed").rows() == [
+        (1, 1, 1), (2, 1, 1), (3, 1, 1)]
+    # B held the 700.00 from 10 to 20 Feb and passed it on to C as it got it: a base of 700.00 - 700.00 = 0,
+    # so no rate (neither 0 % nor 100 %). C received 700.00 and collected it: 100 %.
+    rates = league.sort("collector_id").select("collector_id", "recovery_rate", "recovered_cents").rows()
+    assert rates == [(1, 1.0, 30_000), (2, None, 0), (3, 1.0, 70_000)]
+
+
+def test_a_move_on_the_entry_day_is_no_case_of_the_collector_that_gave_it_up() -> None:
+    b = moving((1, "2025-01-01"), (2, "2026-02-01"), payments=[(1, "2026-02-05", 30_000)])
+    league = appraisal.league_table(b, behaviour_tables(), FEBRUARY, date(2026, 2, 28), TARGETS, 3,
+                                    appraisal.settlements(b))  # fmt: skip
+    assert league.sort("collector_id").select("collector_id", "cases", "recovery_rate").rows() == [
+        (1, 0, None), (2, 1, 0.3), (3, 0, None)]
+
+
+@st.composite
+def one_moving_receivable(draw: st.DrawFn):
+    """``moving``: the 1,000.00 of invoice 1 with up to six payments, credit notes and write-offs in
+    February (together often more than it owes) and up to three hand-overs in February between A, B and
+    nobody."""
+    february = st.integers(1, 28).map(lambda d: f"2026-02-{d:02d}")
+    reductions = draw(st.lists(st.tuples(st.sampled_from(["payments", "credits", "write_offs"]), february,
+                                         st.integers(1, 100_000)), max_size=6))  # fmt: skip
+    kinds = {kind: [(1, day, cents) for k, day, cents in reductions if k == kind] for kind in ("payments", "credits",
+                                                                                             "write_offs")}  # fmt: skip
+    stretches = [(draw(st.sampled_from([1, 2])), "2025-01-01")]
+    for day in sorted(draw(st.lists(february, max_size=3, unique=True))):
+        stretches.append((draw(st.sampled_from([who for who in (1, 2, None) if who != stretches[-1][0]])), day))
+    return moving(*stretches, **kinds)
+
+
+@settings(max_examples=150, deadline=None)
+@given(one_moving_receivable())
+def test_a_moving_receivable_never_gives_a_collector_more_than_100_percent(b) -> None:
+    rows = by_collector(b)
+    assert all(cash <= base for _who, base, cash, _rate in rows)
+    assert (sum(base for _, base, _, _ in rows), sum(cash for _, _, cash, _ in rows)) == company(b)
+
+
+@st.composite
+def books_and_periods(draw: st.DrawFn) -> tuple:
+    """A book whose debtors change hands (``reassigned_books``) and a period, mostly one holding a
+    payment, credit note or write-off (so that its pool has receivables that move)."""
+    b = draw(reassigned_books())
+    reduction_days = b.reductions["date"].to_list()
+    any_day = st.integers(0, 420).map(lambda n: START + timedelta(days=n))
+    day = draw(st.one_of(any_day, st.sampled_from(reduction_days)) if reduction_days else any_day)
+    kind = draw(st.sampled_from(appraisal.KINDS))
+    period = appraisal.period_containing(kind, day)
+    return b, period if draw(st.booleans()) else appraisal.previous_period(kind, period)
+
+
+@settings(max_examples=200, deadline=None)
+@given(books_and_periods())
+def test_no_collector_rate_passes_100_percent_and_collectors_add_up_to_the_company(case) -> None:
+    b, period = case
+    segments, cash = appraisal.recovery_by_collector(b, period)
+    tiers = appraisal.tier_table(segments, cash)
+    assert (tiers["collected_cents"] <= tiers["base_cents"]).all()
+    overall = tiers.group_by("collector_id").agg(pl.col("base_cents", "collected_cents").sum())
+    assert (overall["collected_cents"] <= overall["base_cents"]).all()
+    pool = recovery_pool(b, period)
+    company = recovery_by_tier(pool, (0.9, 0.8, 0.7, 0.5))
+    summed = tiers.group_by("tier").agg(pl.col("base_cents", "collected_cents").sum())
+    both = company.join(summed, on="tier", how="left").with_columns(pl.col("base_cents", "collected_cents_right")
+                                                                    .fill_null(0))  # fmt: skip
+    assert both["base_cents"].to_list() == both["entry_cents"].to_list()
+    assert both["collected_cents_right"].to_list() == both["collected_cents"].to_list()
+    # Each payment falls in the segment holding its date (the latest that began by then), under the same
+    # collector, and no segment's cash exceeds its base.
+    located = cash.sort("date").join_asof(
+        segments.select("invoice_id", "held_from", pl.col("collector_id").alias("holder"), "base_cents")
+        .sort("held_from"), left_on="date", right_on="held_from", by="invoice_id", strategy="backward",
+        check_sortedness=False,
+    )  # fmt: skip
+    assert located["held_from"].null_count() == 0
+    assert located.filter(pl.col("collector_id").ne_missing(pl.col("holder"))).is_empty()
+    per_segment = located.group_by("invoice_id", "held_from").agg(pl.col("credited_cents").sum(),
+                                                                  pl.col("base_cents").first())  # fmt: skip
+    assert (per_segment["credited_cents"] <= per_segment["base_cents"]).all()
+    # Each receivable's segments add up to its outstanding at entry.
+    per_receivable = segments.group_by("invoice_id").agg(pl.col("base_cents").sum(), pl.col("entry_cents").first())
+    assert (per_receivable["base_cents"] == per_receivable["entry_cents"]).all()
+    assert per_receivable.height == pool.height
+    league = appraisal.league_table(b, behaviour_tables(), period, period.end, TARGETS, 3, appraisal.settlements(b))
+    rates = league.select(pl.col("^rate_.*$"), "recovery_rate")
+    assert all((rates[name].drop_nulls() <= 1).all() for name in rates.columns)
 
 
 def test_cash_beyond_the_entry_outstanding_is_not_credited() -> None:
@@ -166,15 +384,33 @@ def test_an_appeal_is_open_from_its_filing_until_its_decision() -> None:
 
 
 def test_difficulty_adjustment_compares_with_the_company_rate_for_the_same_mix() -> None:
-    entries = pl.DataFrame({"invoice_id": [1, 2, 3, 4], "collector_id": [1, 1, 2, 2],
-                            "tier": ["1-30", "90+", "1-30", "1-30"], "grade": ["A", "CCC", "A", "A"],
-                            "entry_cents": [100, 100, 100, 100]})  # fmt: skip
+    segments = pl.DataFrame({"invoice_id": [1, 2, 3, 4], "collector_id": [1, 1, 2, 2],
+                             "tier": ["1-30", "90+", "1-30", "1-30"], "grade": ["A", "CCC", "A", "A"],
+                             "base_cents": [100, 100, 100, 100]})  # fmt: skip
     cash = pl.DataFrame({"invoice_id": [1, 2, 3, 4], "collector_id": [1, 1, 2, 2],
                          "credited_cents": [90, 30, 60, 60]})  # fmt: skip
-    adjusted = dict(appraisal.difficulty_adjusted(entries, cash).select("collector_id", "adjusted").iter_rows())
+    adjusted = dict(appraisal.difficulty_adjusted(segments, cash).select("collector_id", "adjusted").iter_rows())
     # Company rates: 1-30/A 70 %, 90+/CCC 30 %. Collector 1 expected 70 + 30, got 120; collector 2 expected 140, got 120.
     assert adjusted[1] == pytest.approx(1.2)
     assert adjusted[2] == pytest.approx(120 / 140)
+
+
+def test_difficulty_adjustment_uses_the_holding_segments() -> None:
+    # Invoice 1 (1-30, A) was held by collector 1 for 40 of its base and collector 2 for 60; invoice 2
+    # (90+, CCC) by collector 1, invoice 3 (1-30, A) by collector 2.
+    segments = pl.DataFrame({"invoice_id": [1, 1, 2, 3], "collector_id": [1, 2, 1, 2],
+                             "tier": ["1-30", "1-30", "90+", "1-30"], "grade": ["A", "A", "CCC", "A"],
+                             "base_cents": [40, 60, 100, 100]})  # fmt: skip
+    cash = pl.DataFrame({"invoice_id": [1, 1, 2, 3], "collector_id": [1, 2, 1, 2],
+                         "credited_cents": [40, 20, 30, 60]})  # fmt: skip
+    result = appraisal.difficulty_adjusted(segments, cash).sort("collector_id")
+    # Company rates: 1-30/A (40 + 20 + 60) / 200 = 60 %, 90+/CCC 30 %. Collector 1: expected 40 × 0.6 +
+    # 100 × 0.3 = 54, actual 70. Collector 2: expected 160 × 0.6 = 96, actual 80.
+    assert result.select("collector_id", "expected_cents", "actual_cents").rows() == [
+        (1, pytest.approx(54), 70), (2, pytest.approx(96), 80)]
+    assert result["adjusted"].to_list() == [pytest.approx(70 / 54), pytest.approx(80 / 96)]
+    # Shares of each collector's base: collector 1 holds 100 of 140 in 90+ (hard) and grade CCC (low).
+    assert result.select("hard_share", "low_grade_share").rows() == [(pytest.approx(100 / 140),) * 2, (0.0, 0.0)]
 
 
 def test_periods_and_their_predecessors() -> None:
@@ -197,7 +433,8 @@ def test_ranks_and_rank_changes() -> None:
 
 def test_the_league_table_judges_each_collector_against_its_own_target() -> None:
     # Collector 1 has a 1-30 override of 25 % for February, the company target stays 90 %. Collector 1
-    # brought in 300.00 of the 1,000.00 that entered under it (30 %): met against 25 %.
+    # brought in the 300.00 it was given (of the 1,000.00 that entered under it, it handed 700.00 to
+    # collector 2 on 15 Feb): 100 %, met against 25 %.
     table = pl.DataFrame({"target_type": ["recovery_rate"], "tier": ["1-30"], "collector_id": [1],
                           "region_id": [None], "period_start": [date(2026, 2, 1)],
                           "period_end": [date(2026, 2, 28)], "value": [0.25]},
@@ -207,7 +444,9 @@ def test_the_league_table_judges_each_collector_against_its_own_target() -> None
     league = appraisal.league_table(b, behaviour_tables(), FEBRUARY, date(2026, 2, 28), targets, 3,
                                     appraisal.settlements(b))  # fmt: skip
     rows = {row["collector_id"]: row for row in league.iter_rows(named=True)}
-    assert (rows[1]["rate_1-30"], rows[1]["target_1-30"], rows[1]["recovery_target"]) == (0.3, 0.25, 0.25)
+    assert (rows[1]["rate_1-30"], rows[1]["target_1-30"], rows[1]["recovery_target"]) == (1.0, 0.25, 0.25)
     assert rows[1]["quantity_score"] == pytest.approx(100.0)
-    # Collector 2 collected 500.00 but nothing entered the pool under it: no rate, held to the company's 90 %.
-    assert (rows[2]["rate_1-30"], rows[2]["target_1-30"], rows[2]["recovered_cents"]) == (None, 0.9, 50_000)
+    # Collector 2 collected 500.00 of the 700.00 it received, held to the company's 90 %.
+    assert (rows[2]["rate_1-30"], rows[2]["target_1-30"], rows[2]["recovered_cents"]) == (
+        pytest.approx(5 / 7), 0.9, 50_000)
+    assert rows[2]["quantity_score"] == pytest.approx(100 * (5 / 7) / 0.9)

@@ -1,9 +1,18 @@
 """Collector appraisal: the league table of a period, with attribution by assignment history.
 
 Attribution rules (docs/metrics.md, "Collector appraisal"):
-- a receivable's tier and outstanding at entry are fixed when it enters the period's overdue pool,
-  and count for the collector assigned to its debtor on the entry date;
-- cash counts for the collector assigned to the debtor on the payment date (not the current owner);
+- a receivable's tier (and its debtor's rating grade) is fixed when it enters the period's overdue
+  pool, whoever holds it later;
+- its base, the outstanding at entry E, is split into holding segments: one per stretch of
+  [entry date, period end] in which one collector (or nobody: "unassigned", collector null) holds its
+  debtor. A collector's base is the balance it received: with O_k the outstanding at the start of the
+  day of the k-th hand-over, the first holder's base is E - O_1, a middle holder's O_k - O_k+1 and
+  the last holder's O_last. The bases add up to E exactly, so collectors add up to the company;
+- cash counts for the collector assigned to the debtor on the payment date (not the current owner),
+  capped at E in date order as the company's rate caps it. Every payment in a segment reduces the
+  balance the segment started with, so a segment's cash never exceeds its base and no rate exceeds
+  100 %. Where the company credits more cash than the balance received (an overpayment after a credit
+  note or write-off), the balance received is raised to it (``holding_segments``);
 - compliance incidents count in the period in which they were confirmed.
 
 Everything is as of a date D: escalations, appeals and incidents are read in their state at D
@@ -68,8 +77,16 @@ class Targets:
 
 
 def with_collector_at(frame: pl.DataFrame, assignments: pl.DataFrame, on: str) -> pl.DataFrame:
-    """Add ``collector_id``: the collector assigned to the row's debtor on the row's date column ``on``."""
-    ordered = assignments.select("debtor_id", "collector_id", "start_date", "end_date").sort("start_date")
+    """Add ``collector_id``: the collector assigned to the row's debtor on the row's date column ``on``.
+
+    An assignment that ended on the day it started (a move undone the same day) covers no day and is
+    left out, so it can never shadow the assignment that starts on the same date.
+    """
+    ordered = (
+        assignments.select("debtor_id", "collector_id", "start_date", "end_date")
+        .filter(pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("start_date")))
+        .sort("start_date")
+    )
     return (
         frame.sort(on)
         .join_asof(ordered, left_on=on, right_on="start_date", by="debtor_id", strategy="backward",
@@ -108,40 +125,127 @@ def _grade_at(frame: pl.DataFrame, ratings: pl.DataFrame, on: str) -> pl.DataFra
     ).drop("rated_on")  # fmt: skip
 
 
+def holding_segments(book: Portfolio, pool: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """Each pool receivable split into holding segments, with the base of each.
+
+    A segment starts (``held_from``) on the entry date or on a day in (entry date, period end] on
+    which an assignment of the debtor starts or ends, and lasts until the next such day; its
+    ``collector_id`` is the one assigned on its first day (null: unassigned), and so on each of its
+    days, as ``with_collector_at`` reads the payments. ``held_cents``, the balance received, is the
+    outstanding at the start of that day: E less the reductions (payments, credit notes, write-offs)
+    dated from the entry date up to the day before. ``base_cents`` = the balance received less the
+    next segment's (the last segment keeps all it received): E - O_1, O_k - O_k+1, O_last.
+
+    One correction keeps every segment's cash within its base while cash stays with the payment date
+    and capped at E (as the company's rate counts it): the balance received is never less than the
+    cash still to be credited from that day to the period end. The two differ only when an overpayment
+    follows a credit note or write-off (E 1,000, credit note 600, then 1,000 paid: the company counts
+    1,000 recovered, so the later holder received 1,000, not 400); otherwise what is still to come
+    never exceeds the balance.
+
+    A holder that passes the balance on as it received it has a zero base (and no cash): the
+    segment stays, its debtor is one of that collector's cases. A segment received with nothing left
+    to collect (settled before the hand-over) is left out. The bases of a receivable add up to E;
+    tier, entry date and E are the receivable's, the same in each segment.
+    """
+    key = ["invoice_id", "debtor_id", "client_id", "tier", "entry_date", "entry_cents", "collected_cents"]
+    starts = book.assignments.select("debtor_id", pl.col("start_date").alias("held_from"))
+    ends = book.assignments.select("debtor_id", pl.col("end_date").alias("held_from"))
+    changes = (
+        pl.concat([starts, ends])
+        .filter(pl.col("held_from").is_between(period.start, period.end, closed="right"))
+        .unique()
+    )  # fmt: skip
+    handovers = (
+        pool.select(key).join(changes, on="debtor_id")
+        .filter(pl.col("held_from") > pl.col("entry_date"))
+        .with_columns((pl.col("held_from") - timedelta(days=1)).alias("day_before"))
+    )  # fmt: skip
+    moved = handovers.select("invoice_id", "entry_date").unique()
+    reduced = (
+        book.reductions.filter(pl.col("date").is_between(period.start, period.end))
+        .join(moved, on="invoice_id")
+        .filter(pl.col("date") >= pl.col("entry_date"))
+        .group_by("invoice_id", "date")
+        .agg(pl.col("amount_cents").sum().alias("reduced"),
+             pl.col("amount_cents").filter(pl.col("kind") == PAYMENT).sum().alias("paid"))
+        .sort("invoice_id", "date")
+        .with_columns(pl.col("reduced", "paid").cum_sum().over("invoice_id"))
+        .sort("date")
+    )  # fmt: skip
+    entry = pl.col("entry_cents")
+    received = (
+        handovers.sort("day_before")
+        .join_asof(reduced, left_on="day_before", right_on="date", by="invoice_id", strategy="backward",
+                   check_sortedness=False)
+        .with_columns(pl.col("reduced", "paid").fill_null(0))
+        .with_columns(pl.max_horizontal(entry - pl.min_horizontal("reduced", entry),
+                                        pl.col("collected_cents") - pl.min_horizontal("paid", entry))
+                      .alias("held_cents"))
+        .select(*key, "held_from", "held_cents")
+    )  # fmt: skip
+    firsts = pool.select(*key, pl.col("entry_date").alias("held_from"), entry.alias("held_cents"))
+    moved_ids = moved["invoice_id"].implode()
+    split = (
+        pl.concat([firsts.filter(pl.col("invoice_id").is_in(moved_ids)), received])
+        .sort("invoice_id", "held_from")
+        .with_columns(pl.col("held_cents").cum_min().over("invoice_id"))  # balances never grow (amounts > 0)
+        .with_columns((pl.col("held_cents") - pl.col("held_cents").shift(-1).over("invoice_id").fill_null(0))
+                      .alias("base_cents"))
+    )  # fmt: skip
+    unmoved = firsts.filter(~pl.col("invoice_id").is_in(moved_ids)).with_columns(base_cents=pl.col("held_cents"))
+    segments = pl.concat([unmoved, split]).filter(pl.col("held_cents") > 0).drop("collected_cents")
+    return with_collector_at(segments, book.assignments, "held_from")
+
+
 def recovery_by_collector(book: Portfolio, period: Period) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(entries, cash): pool receivables with their entry collector and grade, and attributed cash."""
+    """(segments, cash): the holding segments of the pool receivables, each with its collector, base
+    and the debtor's grade at entry (``holding_segments``), and the cash attributed to the collector
+    of each payment date (``attributed_cash``)."""
     pool = recovery_pool(book, period)
-    entries = _grade_at(with_collector_at(pool, book.assignments, "entry_date"), book.ratings, "entry_date")
-    return entries, attributed_cash(book, pool, period)
+    segments = _grade_at(holding_segments(book, pool, period), book.ratings, "entry_date")
+    return segments, attributed_cash(book, pool, period)
 
 
-def tier_table(entries: pl.DataFrame, cash: pl.DataFrame) -> pl.DataFrame:
-    """Per collector and tier: outstanding at entry (entry collector) and cash (payment collector)."""
-    entered = entries.group_by("collector_id", "tier").agg(pl.col("entry_cents").sum())
+def tier_table(segments: pl.DataFrame, cash: pl.DataFrame) -> pl.DataFrame:
+    """Per collector and tier: base (the balances received) and cash (payment collector).
+
+    Summed over collectors (the unassigned, collector null, included) they are the company's tier
+    figures: base = outstanding at entry, collected = cash credited."""
+    based = segments.group_by("collector_id", "tier").agg(pl.col("base_cents").sum())
     collected = cash.group_by("collector_id", "tier").agg(pl.col("credited_cents").sum().alias("collected_cents"))
     return (
-        entered.join(collected, on=["collector_id", "tier"], how="full", coalesce=True)
-        .with_columns(pl.col("entry_cents", "collected_cents").fill_null(0))
-        .with_columns(pl.when(pl.col("entry_cents") > 0).then(pl.col("collected_cents") / pl.col("entry_cents"))
+        based.join(collected, on=["collector_id", "tier"], how="full", coalesce=True, nulls_equal=True)
+        .with_columns(pl.col("base_cents", "collected_cents").fill_null(0))
+        .with_columns(pl.when(pl.col("base_cents") > 0).then(pl.col("collected_cents") / pl.col("base_cents"))
                       .alias("rate"))  # fmt: skip
     )
 
 
-def difficulty_adjusted(entries: pl.DataFrame, cash: pl.DataFrame) -> pl.DataFrame:
-    """Actual cash ÷ the cash the company's average rate per (tier, grade) predicts for the
-    collector's own mix of receivables. 1.0 = as the company would; above 1 = better."""
-    cash_by_invoice = cash.group_by("invoice_id").agg(pl.col("credited_cents").sum())
-    cells = entries.join(cash_by_invoice, on="invoice_id", how="left").with_columns(pl.col("credited_cents").fill_null(0))
-    rates = cells.group_by("tier", "grade").agg((pl.col("credited_cents").sum() / pl.col("entry_cents").sum()).alias("avg"))
-    expected = cells.join(rates, on=["tier", "grade"], how="left").group_by("collector_id").agg(
-        (pl.col("entry_cents") * pl.col("avg")).sum().alias("expected_cents"),
-        (pl.col("entry_cents").filter(pl.col("tier").is_in(TIERS[2:])).sum() / pl.col("entry_cents").sum())
-        .alias("hard_share"),
-        (pl.col("entry_cents").filter(pl.col("grade").is_in(["BB", "B", "CCC"])).sum() / pl.col("entry_cents").sum())
-        .alias("low_grade_share"),
+def difficulty_adjusted(segments: pl.DataFrame, cash: pl.DataFrame) -> pl.DataFrame:
+    """Actual cash ÷ the cash the company's average rate per (tier, grade at entry) predicts for the
+    collector's own segments: expected = Σ segment base × that cell's rate. 1.0 = as the company
+    would; above 1 = better. The hard (61+ days tiers) and low-grade (BB and below) shares are shares
+    of the collector's base."""
+    cells = segments.select("invoice_id", "tier", "grade").unique("invoice_id")
+    cash_by_cell = (
+        cash.group_by("invoice_id").agg(pl.col("credited_cents").sum())
+        .join(cells, on="invoice_id", how="inner")
+        .group_by("tier", "grade").agg(pl.col("credited_cents").sum())
+    )  # fmt: skip
+    rates = (
+        segments.group_by("tier", "grade").agg(pl.col("base_cents").sum())
+        .join(cash_by_cell, on=["tier", "grade"], how="left")
+        .select("tier", "grade", (pl.col("credited_cents").fill_null(0) / pl.col("base_cents")).alias("avg"))
+    )  # fmt: skip
+    base = pl.col("base_cents")
+    expected = segments.join(rates, on=["tier", "grade"], how="left").group_by("collector_id").agg(
+        (base * pl.col("avg")).sum().alias("expected_cents"),
+        (base.filter(pl.col("tier").is_in(TIERS[2:])).sum() / base.sum()).alias("hard_share"),
+        (base.filter(pl.col("grade").is_in(["BB", "B", "CCC"])).sum() / base.sum()).alias("low_grade_share"),
     )  # fmt: skip
     actual = cash.group_by("collector_id").agg(pl.col("credited_cents").sum().alias("actual_cents"))
-    return expected.join(actual, on="collector_id", how="left").with_columns(
+    return expected.join(actual, on="collector_id", how="left", nulls_equal=True).with_columns(
         pl.when(pl.col("expected_cents") > 0).then(pl.col("actual_cents").fill_null(0) / pl.col("expected_cents"))
         .alias("adjusted")
     )  # fmt: skip
@@ -249,8 +353,8 @@ def composite(frame: pl.DataFrame, targets: Targets) -> pl.DataFrame:
 def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_of: date, targets: Targets,
                  grace_days: int, settled: pl.DataFrame) -> pl.DataFrame:  # fmt: skip
     """One row per collector with every appraisal measure, the composite score and the rank."""
-    entries, cash = recovery_by_collector(book, period)
-    tiers = tier_table(entries, cash).filter(pl.col("collector_id").is_not_null())
+    segments, cash = recovery_by_collector(book, period)
+    tiers = tier_table(segments, cash).filter(pl.col("collector_id").is_not_null())
     scored = tiers.select("collector_id").unique().join(book.collectors.select("collector_id", "region_id"),
                                                         on="collector_id", how="left")  # fmt: skip
     tiers = tiers.join(targets.recovery.per_collector(scored).select("collector_id", "tier", "target"),
@@ -262,11 +366,12 @@ def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Perio
                 wide = wide.with_columns(pl.lit(None, pl.Float64).alias(f"{kind}_{tier}"))
     overall = tiers.group_by("collector_id").agg(
         pl.col("collected_cents").sum().alias("recovered_cents"),
-        (pl.col("collected_cents").sum() / pl.col("entry_cents").sum()).alias("recovery_rate"),
-        ((pl.col("entry_cents") * pl.col("target")).sum() / pl.col("entry_cents").sum()).alias("recovery_target"),
+        (pl.col("collected_cents").sum() / pl.col("base_cents").sum()).alias("recovery_rate"),
+        ((pl.col("base_cents") * pl.col("target")).sum() / pl.col("base_cents").sum()).alias("recovery_target"),
     )
     closed_invoices = invoice_balances(book, period.end).filter(pl.col("remainder_cents") <= 0).select("invoice_id")
-    cases = entries.with_columns(pl.col("invoice_id").is_in(closed_invoices["invoice_id"].implode()).alias("closed"))
+    # A debtor is a case of every collector that held a segment of one of its pool receivables.
+    cases = segments.with_columns(pl.col("invoice_id").is_in(closed_invoices["invoice_id"].implode()).alias("closed"))
     cases = cases.group_by("collector_id", "debtor_id").agg(pl.col("closed").all()).group_by("collector_id").agg(
         pl.len().alias("cases"), pl.col("closed").sum().alias("cases_closed"))  # fmt: skip
     quarter = period_containing("quarter", period.end)
@@ -280,7 +385,7 @@ def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Perio
         .join(cases, on="collector_id", how="left")
         .join(overall, on="collector_id", how="left")
         .join(wide, on="collector_id", how="left")
-        .join(difficulty_adjusted(entries, cash).select("collector_id", "adjusted", "hard_share", "low_grade_share"),
+        .join(difficulty_adjusted(segments, cash).select("collector_id", "adjusted", "hard_share", "low_grade_share"),
               on="collector_id", how="left")
         .join(cycles.select("collector_id", "cycle_days", "cycle_median", "cycle_improvement"), on="collector_id",
               how="left")
