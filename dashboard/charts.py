@@ -1,10 +1,15 @@
 """Every chart of rdash, drawn with Plotly in one theme.
 
-Bucket colours run from calm (current) to alarming (oldest); money axes carry the currency symbol.
-Figures are built from plain lists so the chart code does not depend on a frame library.
+Bucket colours run from calm (current) to alarming (oldest) and belong to the bucket, not to its
+position, so "31-60" has one colour whichever basis the page ages by; money axes carry the currency
+symbol. Monthly series are drawn as periods: a month-end value sits in the middle of its month, under
+that month's label, and its hover names the series. Figures are built from plain lists so the chart
+code does not depend on a frame library.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -31,18 +36,63 @@ pio.templates["rdash"] = go.layout.Template(
 pio.templates.default = "plotly_white+rdash"
 
 
+def _severity(label: str) -> int:
+    """How old a bucket is, by its lower edge in days: Current and 0-30 are 0."""
+    if label.endswith("+"):  # "180+" holds what is older than 180 days
+        head = label[:-1]
+        return int(head) + 1 if head.isdigit() else 0
+    head = label.split("-")[0]
+    return int(head) if head.isdigit() else 0
+
+
 def bucket_colours(labels: list[str]) -> list[str]:
-    return [BUCKET_COLOURS[min(i, len(BUCKET_COLOURS) - 1)] for i in range(len(labels))]
+    """One colour per bucket meaning: by the bucket's lower edge (0 → calm, 181+ → darkest)."""
+    steps = (0, 1, 31, 61, 91, 181)
+    colours = []
+    for label in labels:
+        low = _severity(label)
+        colours.append(BUCKET_COLOURS[max(i for i, step in enumerate(steps) if low >= step)])
+    return colours
+
+
+PERIODS = {"month": "M1", "quarter": "M3", "year": "M12"}
+
+
+def period_starts(ends: list[date], kind: str = "month") -> list[date]:
+    """The first day of each period (month, quarter or year) that ``ends`` fall in."""
+    if kind == "year":
+        return [d.replace(month=1, day=1) for d in ends]
+    if kind == "quarter":
+        return [d.replace(month=3 * ((d.month - 1) // 3) + 1, day=1) for d in ends]
+    return [d.replace(day=1) for d in ends]
+
+
+def _periodic(kind: str) -> dict:
+    """Trace settings that put a value in the middle of its period."""
+    return dict(xperiod=PERIODS[kind], xperiodalignment="middle")
+
+
+def _period_axis(kind: str) -> dict:
+    fmt = "%Y" if kind == "year" else "%b %Y"
+    return dict(title=None, ticklabelmode="period", tickformat=fmt, hoverformat=fmt)
+
+
+def _trim_leading_gaps(periods: list, series: dict[str, list]) -> tuple[list, dict[str, list]]:
+    """Drop the periods before the first one with any value, so an axis starts where the data does."""
+    first = next((i for i in range(len(periods)) if any(v[i] is not None for v in series.values())), len(periods))
+    return periods[first:], {name: values[first:] for name, values in series.items()}
 
 
 def _money_axis(currency: str) -> dict:
     return dict(tickprefix=symbol(currency), tickformat=".3~s", title=None)
 
 
-def bucket_bars(labels: list[str], amounts: list[float], counts: list[int], currency: str) -> go.Figure:
+def bucket_bars(labels: list[str], amounts: list[float], counts: list[int], currency: str,
+                colours: list[str] | None = None) -> go.Figure:  # fmt: skip
+    """Amount per bucket; ``colours`` from ``bucket_colours`` of the untranslated bucket keys."""
     figure = go.Figure(
         go.Bar(
-            x=labels, y=amounts, marker_color=bucket_colours(labels), customdata=counts,
+            x=labels, y=amounts, marker_color=colours or bucket_colours(labels), customdata=counts,
             hovertemplate=f"%{{x}}<br>{symbol(currency)}%{{y:,.2f}}<br>%{{customdata:,}} invoices<extra></extra>",
         )  # fmt: skip
     )
@@ -50,7 +100,8 @@ def bucket_bars(labels: list[str], amounts: list[float], counts: list[int], curr
     return figure
 
 
-def stacked_by_bucket(categories: list[str], series: dict[str, list[float]], currency: str) -> go.Figure:
+def stacked_by_bucket(categories: list[str], series: dict[str, list[float]], currency: str,
+                      colours: list[str] | None = None) -> go.Figure:  # fmt: skip
     """Horizontal bars, one per category, stacked by bucket (largest category on top)."""
     labels = list(series)
     figure = go.Figure(
@@ -59,7 +110,7 @@ def stacked_by_bucket(categories: list[str], series: dict[str, list[float]], cur
                 y=categories, x=values, name=label, orientation="h", marker_color=colour,
                 hovertemplate=f"%{{y}}<br>{label}: {symbol(currency)}%{{x:,.2f}}<extra></extra>",
             )  # fmt: skip
-            for (label, values), colour in zip(series.items(), bucket_colours(labels), strict=True)
+            for (label, values), colour in zip(series.items(), colours or bucket_colours(labels), strict=True)
         ]
     )
     figure.update_layout(
@@ -69,18 +120,22 @@ def stacked_by_bucket(categories: list[str], series: dict[str, list[float]], cur
     return figure
 
 
-def trend_by_bucket(months: list, series: dict[str, list[float]], currency: str) -> go.Figure:
+def trend_by_bucket(months: list, series: dict[str, list[float]], currency: str,
+                    colours: list[str] | None = None) -> go.Figure:  # fmt: skip
+    """Month-end balances by bucket, one stacked bar per month. ``months`` are month ends."""
     labels = list(series)
+    starts = period_starts(months)
     figure = go.Figure(
         [
             go.Bar(
-                x=months, y=values, name=label, marker_color=colour,
-                hovertemplate=f"%{{x|%Y-%m-%d}}<br>{label}: {symbol(currency)}%{{y:,.2f}}<extra></extra>",
+                x=starts, y=values, name=label, marker_color=colour, **_periodic("month"),
+                hovertemplate=f"{label}: {symbol(currency)}%{{y:,.2f}}<extra></extra>",
             )  # fmt: skip
-            for (label, values), colour in zip(series.items(), bucket_colours(labels), strict=True)
+            for (label, values), colour in zip(series.items(), colours or bucket_colours(labels), strict=True)
         ]
     )
-    figure.update_layout(barmode="stack", yaxis=_money_axis(currency), xaxis=dict(title=None), height=360)
+    figure.update_layout(barmode="stack", yaxis=_money_axis(currency), xaxis=_period_axis("month"), height=360,
+                         hovermode="x unified")  # fmt: skip
     return figure
 
 
@@ -103,15 +158,18 @@ def rate_heatmap(origins: list[str], destinations: list[str], rates: list[list[f
 def rate_with_target(months: list, rates: list[float | None], bars: list[float], target: float, *, rate_name: str,
                      bar_name: str, target_name: str, currency: str) -> go.Figure:  # fmt: skip
     """A rate line against its target line, over monthly amounts as bars on a second axis."""
+    starts = period_starts(months)
     figure = go.Figure()
-    figure.add_bar(x=months, y=bars, name=bar_name, marker_color="#c9d3df", yaxis="y2",
-                   hovertemplate=f"%{{x|%Y-%m}}<br>{symbol(currency)}%{{y:,.0f}}<extra></extra>")  # fmt: skip
-    figure.add_scatter(x=months, y=rates, name=rate_name, mode="lines+markers", line=dict(color="#c44e52", width=3),
-                       hovertemplate="%{x|%Y-%m}<br>%{y:.2%}<extra></extra>")  # fmt: skip
-    figure.add_scatter(x=months, y=[target] * len(months), name=target_name, mode="lines",
-                       line=dict(color="#1f2933", dash="dash", width=1.5), hoverinfo="skip")  # fmt: skip
+    figure.add_bar(x=starts, y=bars, name=bar_name, marker_color="#c9d3df", yaxis="y2", **_periodic("month"),
+                   hovertemplate=f"{bar_name}: {symbol(currency)}%{{y:,.0f}}<extra></extra>")  # fmt: skip
+    figure.add_scatter(x=starts, y=rates, name=rate_name, mode="lines+markers", line=dict(color="#c44e52", width=3),
+                       hovertemplate=f"{rate_name}: %{{y:.2%}}<extra></extra>", **_periodic("month"))  # fmt: skip
+    figure.add_scatter(x=starts, y=[target] * len(starts), name=target_name, mode="lines", **_periodic("month"),
+                       line=dict(color="#1f2933", dash="dash", width=1.5),
+                       hovertemplate=f"{target_name}: %{{y:.2%}}<extra></extra>")  # fmt: skip
     figure.update_layout(
-        yaxis=dict(tickformat=".1%", title=None, rangemode="tozero"),
+        xaxis=_period_axis("month"),
+        yaxis=dict(tickformat=".2~%", title=None, rangemode="tozero"),
         yaxis2=dict(overlaying="y", side="right", showgrid=False, tickprefix=symbol(currency), tickformat=".3~s",
                     rangemode="tozero"),
         height=360, hovermode="x unified",
@@ -119,34 +177,46 @@ def rate_with_target(months: list, rates: list[float | None], bars: list[float],
     return figure
 
 
-def lines(months: list, series: dict[str, list[float | None]], *, suffix: str = "", percent: bool = False,
-          height: int = 300) -> go.Figure:  # fmt: skip
-    """A few named monthly series as lines."""
+def lines(ends: list, series: dict[str, list[float | None]], *, suffix: str = "", percent: bool = False,
+          height: int = 300, period: str = "month") -> go.Figure:  # fmt: skip
+    """A few named series per period (month, quarter or year) as lines; ``ends`` are dates in the periods.
+
+    Periods before the first value are left off the axis; a gap inside the data stays a gap.
+    """
+    starts, series = _trim_leading_gaps(period_starts(ends, period), series)
+    number = ".2%" if percent else ",.1f"
     figure = go.Figure(
-        [go.Scatter(x=months, y=values, name=name, mode="lines+markers",
-                    hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:{'.2%' if percent else ',.1f'}}}{suffix}<extra></extra>")
+        [go.Scatter(x=starts, y=values, name=name, mode="lines+markers", **_periodic(period),
+                    hovertemplate=f"{name}: %{{y:{number}}}{suffix}<extra></extra>")
          for name, values in series.items()]  # fmt: skip
     )
-    figure.update_layout(yaxis=dict(title=None, ticksuffix=suffix, tickformat=".1%" if percent else None),
+    figure.update_layout(xaxis=_period_axis(period),
+                         yaxis=dict(title=None, ticksuffix=suffix, tickformat=".2~%" if percent else None),
                          height=height, hovermode="x unified")  # fmt: skip
     return figure
 
 
 def monthly_bars(months: list, series: dict[str, list[float]], currency: str, *, stacked: bool = False) -> go.Figure:
+    """Amounts per month as bars; ``months`` are month ends."""
+    starts = period_starts(months)
     figure = go.Figure(
-        [go.Bar(x=months, y=values, name=name, hovertemplate=f"%{{x|%Y-%m}}<br>{name}: {symbol(currency)}%{{y:,.0f}}<extra></extra>")
+        [go.Bar(x=starts, y=values, name=name, **_periodic("month"),
+                hovertemplate=f"{name}: {symbol(currency)}%{{y:,.0f}}<extra></extra>")
          for name, values in series.items()]  # fmt: skip
     )
-    figure.update_layout(barmode="stack" if stacked else "group", yaxis=_money_axis(currency), height=320)
+    figure.update_layout(barmode="stack" if stacked else "group", yaxis=_money_axis(currency), height=320,
+                         xaxis=_period_axis("month"), hovermode="x unified")  # fmt: skip
     return figure
 
 
-def share_bars(categories: list[str], shares: list[float], name: str) -> go.Figure:
-    """Horizontal bars of shares (0..1), largest on top."""
+def share_bars(categories: list[str], shares: list[float], name: str, *, title: str | None = None) -> go.Figure:
+    """Horizontal bars of shares (0..1), largest on top; the x axis is titled ``name``."""
     figure = go.Figure(go.Bar(y=categories, x=shares, orientation="h", name=name, marker_color="#3b6ea8",
                               hovertemplate="%{y}: %{x:.1%}<extra></extra>"))  # fmt: skip
-    figure.update_layout(xaxis=dict(tickformat=".1%", title=None), yaxis=dict(autorange="reversed", title=None),
-                         height=max(260, 26 * len(categories) + 80), showlegend=False)  # fmt: skip
+    figure.update_layout(xaxis=dict(tickformat=".0%", title=name), yaxis=dict(autorange="reversed", title=None),
+                         height=max(260, 26 * len(categories) + 110), showlegend=False,
+                         title=dict(text=title, x=0, font=dict(size=15)) if title else None,
+                         margin=dict(t=50 if title else 30))  # fmt: skip
     return figure
 
 

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import export
-from dashboard.formatting import cents_to_units, money_format
+from dashboard.formatting import cents_to_units, money_format, table_number_format
 from dashboard.i18n import t
 
 if TYPE_CHECKING:
@@ -61,7 +61,8 @@ COLUMN_KEYS = {
     "hard_share": "col.hard_share", "low_grade_share": "col.low_grade_share", "period": "col.period",
     "selection": "col.selection", "channel": "col.channel", "outcome": "col.outcome", "reported_on": "col.reported_on",
     "kind": "col.kind", "confirmed": "col.confirmed", "confirmed_on": "col.confirmed_on", "filed_on": "col.filed_on",
-    "reason": "col.reason",
+    "reason": "col.reason", "description": "col.description", "decided_on": "col.decided_on",
+    "period_start": "col.period_start", "period_end": "col.period_end",
 }  # fmt: skip
 
 
@@ -75,8 +76,9 @@ def header(name: str, labels: dict[str, str]) -> str:
 
 
 def column_config(frame: pl.DataFrame, labels: dict[str, str], money: list[str], currency: str,
-                  percent: tuple[str, ...] = ()) -> dict:  # fmt: skip
-    """Column headers from i18n labels; money as currency with separators; shares as percent."""
+                  percent: tuple[str, ...] = (), rates: tuple[str, ...] = ()) -> dict:  # fmt: skip
+    """Column headers from i18n labels; money as currency with separators; shares and rates as percent
+    (values already × 100, see ``for_screen``); days, scores and ids by formatting.table_number_format."""
     config: dict = {}
     for name in frame.columns:
         label = header(name, labels)
@@ -84,29 +86,44 @@ def column_config(frame: pl.DataFrame, labels: dict[str, str], money: list[str],
             config[name] = st.column_config.NumberColumn(label, format=money_format(currency))
         elif frame.schema[name] == pl.Date:
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
-        elif name in percent:
-            config[name] = st.column_config.NumberColumn(label, format="percent")
+        elif frame.schema[name].is_numeric() and (fmt := table_number_format(
+                name, percent=name in percent or name in rates, two_decimals=name in rates)):  # fmt: skip
+            config[name] = st.column_config.NumberColumn(label, format=fmt)
         else:
             config[name] = st.column_config.Column(label)
     return config
 
 
+def for_screen(frame: pl.DataFrame, money: list[str], percent: tuple[str, ...]) -> pl.DataFrame:
+    """Money from cents to units and percent columns × 100, for display (exports build their own)."""
+    scaled = [pl.col(c) * 100 for c in percent if c in frame.columns and frame.schema[c].is_numeric()]
+    return cents_to_units(frame, money).with_columns(scaled)
+
+
 def money_table(
     frame: pl.DataFrame, *, currency: str, key: str, labels: dict[str, str] | None = None,
     money: tuple[str, ...] = (), percent: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
-    selectable: bool = False, height: int | str = "auto",
+    selectable: bool | list[int] = False, height: int | str = "auto", rates: tuple[str, ...] = (),
 ):  # fmt: skip
-    """A sortable table; ``*_cents`` and ``money`` columns show as currency. Returns the selection."""
+    """A sortable table; ``*_cents`` and ``money`` columns show as currency, ``percent`` columns as shares
+    (one decimal) and ``rates`` as rates (two decimals). Returns the selection. ``selectable``: a list
+    of rows makes the table selectable with those rows selected when it first appears (selection.pick_row)."""
     labels = labels or {}
     money = money_columns(frame, money)
-    shown = cents_to_units(frame, money)
-    config = column_config(shown, labels, money, currency, percent)
+    shown = for_screen(frame, money, (*percent, *rates))
+    config = column_config(shown, labels, money, currency, percent, rates)
     for name in hidden:
         config[name] = None
     return st.dataframe(
         shown, column_config=config, hide_index=True, key=key, height=height, placeholder="—",
-        on_select="rerun" if selectable else "ignore", selection_mode="single-row",
+        on_select="rerun" if selectable is not False else "ignore", selection_mode="single-row",
+        selection_default=_first_selection(selectable),
     )  # fmt: skip
+
+
+def _first_selection(selectable: bool | list[int]) -> dict | None:
+    """st.dataframe's ``selection_default`` for the rows selected when a table first appears."""
+    return {"selection": {"rows": list(selectable)}} if isinstance(selectable, list) and selectable else None
 
 
 def downloads(
@@ -186,12 +203,15 @@ MET, MISSED = "background-color: #dcefe3", "background-color: #f7dcdc"
 
 def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency: str, key: str,
                  labels: dict[str, str] | None = None, percent: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
-                 selectable: bool = False, height: int | str = "auto"):  # fmt: skip
-    """A money table whose (value, target) column pairs are coloured met (green) or missed (red)."""
+                 selectable: bool | list[int] = False, height: int | str = "auto"):  # fmt: skip
+    """A money table whose (value, target) column pairs are coloured met (green) or missed (red).
+
+    A target is scaled with its value, so a percent value is compared with a percent target."""
     labels = labels or {}
     money = money_columns(frame)
-    shown = cents_to_units(frame, money)
-    config = column_config(shown, labels, money, currency, percent)
+    scaled = (*percent, *(target for value, target in pairs if value in percent and target not in percent))
+    shown = for_screen(frame, money, scaled)
+    config = column_config(shown, labels, money, currency, scaled)
     for name in hidden:
         config[name] = None
     data = shown.to_pandas()
@@ -204,5 +224,5 @@ def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency:
         return [styles[name] for name in data.columns]
 
     return st.dataframe(data.style.apply(colour, axis=1), column_config=config, hide_index=True, key=key,
-                        height=height, placeholder="—", on_select="rerun" if selectable else "ignore",
-                        selection_mode="single-row")  # fmt: skip
+                        height=height, placeholder="—", on_select="rerun" if selectable is not False else "ignore",
+                        selection_mode="single-row", selection_default=_first_selection(selectable))  # fmt: skip

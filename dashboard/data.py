@@ -202,3 +202,66 @@ def record_checkpoint(context: ViewContext, note: str) -> str:
     after_write()
     audit_verdict.clear()
     return verdict.head
+
+
+# Early warning (pages/early_warning.py): signals and the risk model, read unfiltered and cached by the
+# versions of the tables they read; the page filters the list afterwards, like every other frame.
+
+EARLY_WARNING_TABLES = ("promises", "credit_events")
+
+
+def early_warning_key(context: ViewContext) -> tuple:
+    """What the signals and the model are computed from: the book and the tables they read."""
+    return (context.book_key(), *(context.table_key(name) for name in EARLY_WARNING_TABLES))
+
+
+def signal_rules():  # noqa: ANN201 - data_access.metrics.signals.SignalRules
+    from data_access.metrics.signals import SignalRules
+
+    s = settings()
+    return SignalRules(grace_days=s.promise_grace_days, limit_flag=s.limit_utilisation_flag,
+                       client_share=s.early_warning_client_share)  # fmt: skip
+
+
+def early_warning_levels():  # noqa: ANN201 - data_access.metrics.early_warning.Levels
+    from data_access.metrics.early_warning import Levels
+
+    s = settings()
+    red, amber = s.early_warning_levels
+    rules_red, rules_amber = s.early_warning_rule_levels
+    return Levels(red=red, amber=amber, rules_red=rules_red, rules_amber=rules_amber)
+
+
+def risk_model(context: ViewContext):  # noqa: ANN201 - data_access.models.risk.RiskModel
+    """The risk model for the as-of date. It is trained on the as-of dates whose outcome is known by then
+    (one every 30 days), so it is keyed by the newest of them, not by the date itself: moving the date by
+    a week reuses it; a new 30-day step, or a write to a table it reads, trains it again (seconds)."""
+    from datetime import timedelta
+
+    from data_access.models.risk import HORIZON_DAYS, training_dates
+
+    book = portfolio(context.book_key())
+    dates = training_dates(book.first_date, context.as_of) if book.first_date else []  # type: ignore[arg-type]
+    trained_at = dates[-1] + timedelta(days=HORIZON_DAYS) if dates else context.as_of
+    return _risk_model(early_warning_key(context), trained_at, signal_rules())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _risk_model(key: tuple, trained_at: date, rules) -> object:  # noqa: ANN001
+    from data_access.models.risk import train_risk_model
+
+    book_key, promises, events = key
+    return train_risk_model(portfolio(book_key), table(promises), table(events), trained_at, rules)
+
+
+def early_warning_signals(context: ViewContext, dates: tuple[date, ...]) -> pl.DataFrame:
+    """Every debtor's exposure and signals at each of ``dates``, unfiltered (data_access.metrics.signals)."""
+    return _early_warning_signals(early_warning_key(context), dates, signal_rules())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _early_warning_signals(key: tuple, dates: tuple[date, ...], rules) -> pl.DataFrame:  # noqa: ANN001
+    from data_access.metrics.signals import debtor_signals
+
+    book_key, promises, events = key
+    return debtor_signals(portfolio(book_key), table(promises), table(events), list(dates), rules)

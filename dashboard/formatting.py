@@ -26,7 +26,33 @@ def money(cents: int, currency: str, *, decimals: int = 0) -> str:
 
 
 def share(value: float, decimals: int = 1) -> str:
+    """A share of a whole, one decimal: ``share(0.357)`` -> ``"35.7 %"``."""
     return f"{value * 100:.{decimals}f} %"
+
+
+def rate(value: float) -> str:
+    """A rate that is often small (loss, roll, bad-debt, dilution rates), two decimals: ``"0.27 %"``."""
+    return share(value, 2)
+
+
+# One rule per kind of figure, for every table: shares show one decimal, rates two (as share() and
+# rate() do on cards); ids are plain integers; days, scores and ratios have fixed decimals.
+RATE_COLUMNS = frozenset({"stay_rate", "roll_rate", "chain_to_write_off", "post_write_off_recovery", "loss_rate",
+                          "dilution", "bad_debt_rate", "coverage"})  # fmt: skip
+NUMBER_FORMATS = {
+    "score": "%.1f", "adjusted": "%.2f", "satisfaction": "%.2f", "scalar": "%.2f",
+    "cycle_days": "%.1f d", "cycle_median": "%.1f d", "weighted_dpd": "%.1f d", "median_age_days": "%.0f d",
+    "max_dpd": "%d d", "dpd": "%d d", "age_days": "%d d",
+}  # fmt: skip
+
+
+def table_number_format(name: str, *, percent: bool = False, two_decimals: bool = False) -> str | None:
+    """The printf format of a numeric column in a table (values of percent columns already × 100)."""
+    if percent:
+        return "%.2f %%" if two_decimals or name in RATE_COLUMNS else "%.1f %%"
+    if name.endswith("_id") or name == "audit_id":
+        return "%d"
+    return NUMBER_FORMATS.get(name)
 
 
 def days(value: float) -> str:

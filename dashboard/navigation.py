@@ -11,7 +11,9 @@ class PageSpec:
     script: str  # relative to the project root
     title_key: str  # i18n key of the menu title
     icon: str
-    url_path: str  # the script's file name: Streamlit checks a typed URL against pages/ before navigation runs
+    # The script's file name: after a server start Streamlit may run pages/<name>.py for /<name> before
+    # app.py has run once (shell._leave_legacy_page_mode then reruns it through app.py, as the same page).
+    url_path: str
 
 
 PAGES = (
@@ -20,6 +22,8 @@ PAGES = (
     PageSpec("pages/bad_debt.py", "nav.bad_debt", ":material/trending_down:", "bad_debt"),
     PageSpec("pages/factoring.py", "nav.factoring", ":material/account_tree:", "factoring"),
     PageSpec("pages/league.py", "nav.league", ":material/leaderboard:", "league"),
+    PageSpec("pages/early_warning.py", "nav.early_warning", ":material/crisis_alert:", "early_warning"),
+    PageSpec("pages/regional_load.py", "nav.regional_load", ":material/groups:", "regional_load"),
     PageSpec("pages/audit.py", "nav.audit", ":material/fact_check:", "audit"),
 )
 

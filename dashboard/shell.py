@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.components import link_to
-from dashboard.filters import Options, View, describe, sidebar
+from dashboard.filters import Options, View, describe, filter_params, note_ignored, open_notes, sidebar
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
 from data_access.book.context import BookKey, ViewContext
@@ -42,6 +42,11 @@ class Cockpit:
     @property
     def currency(self) -> str:
         return self.book.currency
+
+    @property
+    def full_description(self) -> str:
+        """The description with every value of every filter (for files, which must say what they hold)."""
+        return describe(self.view, self.options, limit=None)
 
     @property
     def version(self) -> int:
@@ -142,6 +147,7 @@ def open_page(title: str, rows: str = "invoices") -> Cockpit:
     ``rows``: the table whose rows the page lists (``collectors`` for the league table); filters
     that cannot select them are marked in the sidebar as not applied here.
     """
+    _leave_legacy_page_mode()
     settings = data.settings()
     url = settings.database_url
     first_run = t("shell.seeding", invoices=f"{settings.demo_invoices:,}")
@@ -165,23 +171,47 @@ def open_page(title: str, rows: str = "invoices") -> Cockpit:
         st.info(t("shell.empty_book"), icon=":material/inbox:")
         st.stop()
     options = _options(context.book_key(), settings.bucket_edges, date.today())
-    _page_links()
-    view = sidebar(options, rows)
+    menu = st.sidebar.container()
+    view = sidebar(options, rows, page=title)
+    _page_links(menu, filter_params())
     context = replace(context, as_of=view.as_of, filters=view.filters)
     cockpit = Cockpit(settings, context, book, options, view, describe(view, options))
     st.title(title)
     if filters_applicable(rows):
         st.caption(cockpit.description)
-    for note in view.ignored:
-        st.warning(note, icon=":material/link_off:")
+    open_notes(st.container())  # notes on the link's values, also those the page's sections read later
+    for ignored in view.ignored:
+        note_ignored(ignored)
     return cockpit
 
 
-def _page_links() -> None:
-    """The page menu, titled from the i18n table."""
-    with st.sidebar:
+def _page_links(menu: st.delta_generator.DeltaGenerator, params: dict[str, str]) -> None:
+    """The page menu, titled from the i18n table. Each link carries the view's filters and as-of date, so
+    they follow the user to the next page (page parameters such as ``dim`` stay with their page)."""
+    with menu:
         for spec in PAGES:
-            link_to(spec.url_path, t(spec.title_key), icon=spec.icon)
+            link_to(spec.url_path, t(spec.title_key), params, icon=spec.icon)
+
+
+def _leave_legacy_page_mode() -> None:
+    """Make a page opened by Streamlit's ``pages/`` convention rerun through ``app.py``.
+
+    Streamlit decides per process, on the first session, whether the app uses the ``pages/`` folder
+    convention: a ``pages/`` folder next to the entry script switches it on until some script calls
+    ``st.navigation``. Until someone opened ``/``, a deep link such as ``/aging`` ran ``pages/aging.py``
+    directly, without ``app.py``: no wide layout (a 736-px column), no navigation of ours, and once
+    ``/`` had run, another set of pages (``/overview`` "not found"). Here the switch is turned off, as
+    ``st.navigation`` itself does, and the run restarts, now through ``app.py``. Moving the page scripts
+    out of a folder named ``pages`` makes this a no-op; ``tests/test_browser.py`` opens a deep link on a
+    fresh server either way.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the pages/ convention
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def freshness(cockpit: Cockpit) -> None:

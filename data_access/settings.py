@@ -30,6 +30,13 @@ def _floats(text: str) -> tuple[float, ...]:
     return tuple(float(part) for part in text.split(",") if part.strip())
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(part.strip().upper() for part in text.split(",") if part.strip())
+
+
+GRADES = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC")  # rating grades, best first
+
+
 @dataclass(frozen=True)
 class Rule:
     """What a valid value is: a check of the parsed value, and the expected form for the message."""
@@ -114,6 +121,44 @@ SETTINGS: tuple[Setting, ...] = (
         Rule(lambda v: len(v) == 3 and all(x >= 0 for x in v) and abs(sum(v) - 1.0) <= 1e-9,
              "three weights adding up to 1 (quantity, quality, behaviour), e.g. 0.5,0.3,0.2"),
     ),
+    # Regional load and rebalancing (docs/workload.md)
+    Setting("LOAD_BUCKET_WEIGHTS", "2,3,4,5,6",
+            "Effort points a case takes per month by its oldest overdue bucket (1-30, 31-60, 61-90, 91-180, 180+ "
+            "with the default buckets): one weight per overdue bucket of RDASH_BUCKET_EDGES (left at its default, "
+            "it follows other bucket edges as 2, 3, 4, ...).",
+            Rule(lambda v: len(v) > 0 and all(0 < x < math.inf for x in v),
+                 "one positive weight per overdue bucket, e.g. 2,3,4,5,6")),
+    Setting("LOAD_GRADE_WEIGHTS", "1,1,1,1,1.2,1.4,1.6",
+            "Multiplier of a case's effort by its debtor's rating grade, AAA, AA, A, BBB, BB, B, CCC; an unrated "
+            "debtor counts 1.",
+            Rule(lambda v: len(v) == len(GRADES) and all(0 < x < math.inf for x in v),
+                 "seven positive multipliers for AAA, AA, A, BBB, BB, B, CCC, e.g. 1,1,1,1,1.2,1.4,1.6")),
+    Setting("LOAD_OVER", "1.0", "A collector whose load index (weighted load ÷ capacity) is above this is over capacity.",
+            Rule(lambda v: 0 < v < math.inf, "a load index above 0, e.g. 1.0")),
+    Setting("LOAD_UNDER", "0.6", "A collector whose load index is below this has room for more cases.",
+            Rule(lambda v: 0 <= v < math.inf, "a load index of 0 or more, below RDASH_LOAD_OVER, e.g. 0.6")),
+    Setting("HARD_CASE_DPD", "60", "A case more than this many days past due is long overdue (61+): a hard case "
+            "for a senior.", _positive("60")),
+    Setting("HARD_CASE_GRADES", "BB,B,CCC", "Rating grades of high-risk (low-rated) debtors: hard cases for a senior.",
+            Rule(lambda v: len(v) > 0 and set(v) <= set(GRADES), "grades from AAA, AA, A, BBB, BB, B, CCC separated "
+                 "by commas, e.g. BB,B,CCC")),
+    Setting("REBALANCE_MIN_DAYS", "30", "Default minimum days a case stays with its owner before a suggestion may "
+            "move it (editable on the page).", _count("30")),
+    Setting("REBALANCE_MAX_MOVES", "25", "Default maximum number of moves in one suggestion (editable on the page).",
+            _positive("25", "moves")),
+    # Early warning (docs/early_warning.md)
+    Setting("EARLY_WARNING_LEVELS", "0.30,0.10",
+            "Red and amber thresholds of the early-warning list: a debtor whose predicted probability of reaching "
+            "90+ days past due (or a write-off) within 90 days is at least the first is red, at least the second amber.",
+            Rule(lambda v: len(v) == 2 and 0 < v[1] < v[0] <= 1,
+                 "two probabilities, red above amber, between 0 and 1, e.g. 0.30,0.10")),
+    Setting("EARLY_WARNING_RULE_LEVELS", "3,1",
+            "When the database is too small to train the risk model, the list ranks by signals: a debtor with at "
+            "least the first number of signals is red, at least the second amber.",
+            Rule(lambda v: len(v) == 2 and 0 < v[1] < v[0], "two counts of signals, red above amber, e.g. 3,1")),
+    Setting("EARLY_WARNING_CLIENT_SHARE", "0.20",
+            "Early-warning signal: a debtor holding more than this share of one client's outstanding book.",
+            _share("0.20")),
     Setting(
         "DATA_CHECK_SECONDS",
         "30",
@@ -145,6 +190,17 @@ class Settings:
     kept_target: float
     satisfaction_target: float
     cycle_improvement_target: float
+    load_bucket_weights: tuple[float, ...]
+    load_grade_weights: tuple[float, ...]
+    load_over: float
+    load_under: float
+    hard_case_dpd: int
+    hard_case_grades: tuple[str, ...]
+    rebalance_min_days: int
+    rebalance_max_moves: int
+    early_warning_levels: tuple[float, ...]
+    early_warning_rule_levels: tuple[int, ...]
+    early_warning_client_share: float
     data_check_seconds: int
     demo_invoices: int
     demo_seed: int
@@ -179,11 +235,29 @@ def load_settings(overrides: dict[str, str] | None = None) -> Settings:
         if rule and not rule.check(value):
             raise ValueError(f"RDASH_{name}={text!r} must be {expected}")
         values[f.name] = value
-    settings = Settings(**values)
+    settings = _check_together(Settings(**values), raw)
     return replace(settings, currency=settings.currency.upper())
 
 
-_PARSERS = {"str": str, "int": int, "float": float, "tuple[int, ...]": _ints, "tuple[float, ...]": _floats}
+def _check_together(settings: Settings, raw: dict[str, str]) -> Settings:
+    """Rules between settings: one load weight per overdue bucket (the default follows the buckets: 2, 3, 4,
+    ... effort points from the newest overdue bucket on); the under-load mark below the over-load one."""
+    overdue = len(settings.bucket_edges)
+    defaults = {s.name: s.default for s in SETTINGS}
+    if len(settings.load_bucket_weights) != overdue and raw["LOAD_BUCKET_WEIGHTS"] == defaults["LOAD_BUCKET_WEIGHTS"]:
+        settings = replace(settings, load_bucket_weights=tuple(float(n + 2) for n in range(overdue)))
+    if len(settings.load_bucket_weights) != overdue:
+        raise ValueError(f"RDASH_LOAD_BUCKET_WEIGHTS={raw['LOAD_BUCKET_WEIGHTS']!r} must be one positive weight per "
+                         f"overdue bucket: RDASH_BUCKET_EDGES={raw['BUCKET_EDGES']!r} gives {overdue}, "
+                         f"e.g. {','.join(str(n + 2) for n in range(overdue))}")  # fmt: skip
+    if settings.load_under >= settings.load_over:
+        raise ValueError(f"RDASH_LOAD_UNDER={raw['LOAD_UNDER']!r} must be below RDASH_LOAD_OVER={raw['LOAD_OVER']!r}, "
+                         f"e.g. 0.6 with 1.0")  # fmt: skip
+    return settings
+
+
+_PARSERS = {"str": str, "int": int, "float": float, "tuple[int, ...]": _ints, "tuple[float, ...]": _floats,
+            "tuple[str, ...]": _words}
 
 
 def setting_names() -> list[str]:

@@ -9,29 +9,41 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
-from dashboard.filters import page_param, set_page_param
+from dashboard.filters import mapped, one_of, set_page_param, url_widget, url_write
 from dashboard.formatting import days, money, share
 from dashboard.i18n import label, t
+from dashboard.selection import forget, pick_row, unlisted
 from dashboard.shell import Cockpit, freshness, open_page
 from data_access.metrics import aging, snapshots
-from data_access.metrics.buckets import DUE_DATE, INVOICE_DATE, Buckets
+from data_access.metrics.buckets import CURRENT, DUE_DATE, INVOICE_DATE, Buckets
 
 TREND_MONTHS = 24
+ALL_BUCKETS = "all"  # the drill-down's bucket choice for every bucket (no ``bucket=`` in the URL)
 
 
-def kpi_section(cockpit: Cockpit, state: pl.DataFrame) -> None:
+def kpi_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> None:
+    """The headline figures, in the page's basis: past due by due date, or age by invoice date."""
     currency = cockpit.currency
-    k = aging.kpis(state)
-    kpi_row(
-        [
-            Kpi(t("aging.kpi.total"), money(k.total_cents, currency), t("aging.kpi.total_help")),
-            Kpi(t("aging.kpi.overdue"), money(k.overdue_cents, currency), t("aging.kpi.overdue_help"),
-                t("aging.kpi.share_of_total", share=share(k.overdue_share))),  # fmt: skip
+    k = aging.kpis(state, buckets)
+    share_of_total = t("aging.kpi.share_of_total", share=share(k.overdue_share))
+    if buckets.labels[0] == CURRENT:
+        cards = [
+            Kpi(t("aging.kpi.overdue"), money(k.overdue_cents, currency), t("aging.kpi.overdue_help"), share_of_total),
             Kpi(t("aging.kpi.severe"), share(k.severe_share), t("aging.kpi.severe_help")),
             Kpi(t("aging.kpi.add"), days(k.weighted_days_delinquent), t("aging.kpi.add_help")),
             Kpi(t("aging.kpi.debtors"), f"{k.debtors_overdue:,}", t("aging.kpi.debtors_help")),
         ]
-    )
+    else:
+        first = buckets.edges[0]
+        cards = [
+            Kpi(t("aging.kpi.older", days=first), money(k.overdue_cents, currency),
+                t("aging.kpi.older_help", days=first), share_of_total),
+            Kpi(t("aging.kpi.aged_severe"), share(k.severe_share), t("aging.kpi.aged_severe_help")),
+            Kpi(t("aging.kpi.weighted_age"), days(k.weighted_days_delinquent), t("aging.kpi.weighted_age_help")),
+            Kpi(t("aging.kpi.debtors_older", days=first), f"{k.debtors_overdue:,}",
+                t("aging.kpi.debtors_older_help", days=first)),
+        ]  # fmt: skip
+    kpi_row([Kpi(t("aging.kpi.total"), money(k.total_cents, currency), t("aging.kpi.total_help")), *cards])
     if k.overpaid_cents:
         st.caption(t("aging.overpaid", amount=money(k.overpaid_cents, currency, decimals=2)))
 
@@ -43,77 +55,110 @@ def buckets_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> 
     left, right = st.columns([3, 2])
     bucket_names = [label("bucket", b) for b in buckets.labels]
     left.plotly_chart(charts.bucket_bars(bucket_names, (totals["amount_cents"] / 100).to_list(),
-                                         totals["invoices"].to_list(), currency))  # fmt: skip
+                                         totals["invoices"].to_list(), currency,
+                                         colours=charts.bucket_colours(list(buckets.labels))))  # fmt: skip
     with right:
         money_table(totals, currency=currency, key="bucket_table", percent=("share",))
         downloads(totals, cockpit, name="aging-buckets", title=f"{t('aging.title')} · {t('aging.buckets')}", key="dl_buckets",
                   percent=("share",))  # fmt: skip
 
 
-def by_dimension_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets):  # noqa: ANN201 - the table's selection
-    """Aging by a dimension; returns the table, the dimension and the selection, for the drill-down."""
+def by_dimension_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> tuple[str, dict | None]:
+    """Aging by a dimension; returns the dimension and its picked row (``row=`` in the URL), for the drill-down."""
     currency = cockpit.currency
     bucket_money = ("total", *buckets.labels)  # bucket columns of the aging-by table hold cents
     bucket_labels = {b: label("bucket", b) for b in buckets.labels}
     st.subheader(t("aging.by"))
     dimension_names = list(aging.DIMENSIONS)
+    url_widget("aging_dim", "dim", default="region", parse=one_of(dimension_names), label=t("aging.by"))
+    url_dimension = st.query_params.get("dim", "region")
     dimension = st.segmented_control(
-        t("aging.by"), dimension_names, default=page_param("dim", tuple(dimension_names), "region"),
+        t("aging.by"), dimension_names, key="aging_dim", required=True,
         format_func=lambda d: t(f"dim.{d}"), label_visibility="collapsed",
     ) or "region"  # fmt: skip
-    set_page_param("dim", dimension, "region")
+    url_write("aging_dim", "dim", dimension, default="region")
+    if dimension != url_dimension and url_dimension in dimension_names:  # the user changed the dimension
+        forget("row")  # the picked row was a row of the other one
     key_column, label_column = aging.DIMENSIONS[dimension]
     by = aging.aging_by(state, dimension, buckets)
     top = by.head(15)
     st.plotly_chart(charts.stacked_by_bucket(
         [str(v) for v in top[label_column].fill_null("—").to_list()],
-        {label("bucket", b): (top[b] / 100).to_list() for b in buckets.labels}, currency))  # fmt: skip
+        {label("bucket", b): (top[b] / 100).to_list() for b in buckets.labels}, currency,
+        colours=charts.bucket_colours(list(buckets.labels))))  # fmt: skip
     if by.height > top.height:
         st.caption(t("aging.top_n", n=top.height, total=by.height))
     st.caption(t("aging.by_help"))
     hidden = (key_column,) if key_column != label_column else ()
-    picked = money_table(by, labels=bucket_labels | {label_column: t(f"dim.{dimension}")}, money=bucket_money,
-                         currency=currency, key=f"by_{dimension}", percent=("overdue_share",), hidden=hidden,
-                         selectable=True)  # fmt: skip
+    picked = pick_row(
+        by, id_column=key_column, param="row", key=f"by_{dimension}", what=t("param.row", dim=t(f"dim.{dimension}")),
+        name_of=dimension_row_name(cockpit, dimension),
+        draw=lambda key, rows: money_table(by, labels=bucket_labels | {label_column: t(f"dim.{dimension}")},
+                                           money=bucket_money, currency=currency, key=key, percent=("overdue_share",),
+                                           hidden=hidden, selectable=rows),
+    )  # fmt: skip
     downloads(by, cockpit, name=f"aging-by-{dimension}", title=f"{t('aging.title')} · {t('aging.by')} {t(f'dim.{dimension}')}",
               key="dl_by", money=bucket_money, percent=("overdue_share",),
               labels=bucket_labels | {label_column: t(f"dim.{dimension}")})  # fmt: skip
-    return by, dimension, picked
+    return dimension, picked
 
 
-def drill_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, by: pl.DataFrame, dimension: str,
-                  picked) -> None:  # noqa: ANN001 - a dataframe selection  # fmt: skip
-    """Bucket and dimension row -> debtors -> invoices."""
+def dimension_row_name(cockpit: Cockpit, dimension: str):  # noqa: ANN201 - id text -> name, for selection notes
+    """``Region East China`` for ``row=1`` under ``dim=region``; None for an id the data does not know."""
+    options = cockpit.options
+    known = {"region": options.regions, "client": options.clients, "industry": options.industries,
+             "collector": options.collectors, "grade": options.grades}[dimension]  # fmt: skip
+    by_text = {str(k): v for k, v in known.items()}
+    return lambda raw: f"{t(f'dim.{dimension}')} {by_text[raw]}" if raw in by_text else None
+
+
+def debtor_name(cockpit: Cockpit):  # noqa: ANN201 - id text -> name, for selection notes
+    names = dict(cockpit.book.debtors.select(pl.col("debtor_id").cast(pl.String), "name").iter_rows())
+    return names.get
+
+
+def drill_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, dimension: str,
+                  picked: dict | None) -> None:  # fmt: skip
+    """Bucket and dimension row -> debtors -> invoices; the bucket (``bucket=``), the row (``row=``) and the
+    debtor (``debtor=``) are in the URL, and a picked debtor stays picked while it is in the table."""
     currency = cockpit.currency
     key_column, label_column = aging.DIMENSIONS[dimension]
     bucket_labels = {b: label("bucket", b) for b in buckets.labels}
     st.subheader(t("aging.drill"))
-    all_buckets = t("aging.drill_all_buckets")
-    bucket_pick = st.segmented_control(t("aging.drill_bucket"), [all_buckets, *buckets.labels], default=all_buckets,
-                                       format_func=lambda b: label("bucket", b), key="drill_bucket")  # fmt: skip
+    bucket_key = "drill_bucket." + "|".join(buckets.labels)  # another basis has other buckets: another widget
+    url_widget(bucket_key, "bucket", default=ALL_BUCKETS, parse=one_of(buckets.labels), label=t("aging.drill_bucket"))
+    bucket_pick = st.segmented_control(
+        t("aging.drill_bucket"), [ALL_BUCKETS, *buckets.labels], key=bucket_key, required=True,
+        format_func=lambda b: t("aging.drill_all_buckets") if b == ALL_BUCKETS else label("bucket", b),
+    ) or ALL_BUCKETS  # fmt: skip
+    url_write(bucket_key, "bucket", bucket_pick, default=ALL_BUCKETS)
     drill = state
-    scope_parts = [all_buckets if bucket_pick in (None, all_buckets) else label("bucket", bucket_pick)]
-    if bucket_pick not in (None, all_buckets):
+    scope_parts = [t("aging.drill_all_buckets") if bucket_pick == ALL_BUCKETS else label("bucket", bucket_pick)]
+    if bucket_pick != ALL_BUCKETS:
         drill = drill.filter(pl.col("bucket") == bucket_pick)
-    if picked.selection.rows:
-        row = by.row(picked.selection.rows[0], named=True)
-        drill = drill.filter(pl.col(key_column) == row[key_column])
-        scope_parts.append(f"{t(f'dim.{dimension}')} {row[label_column]}")
+    if picked is not None:
+        value = picked[key_column]
+        drill = drill.filter(pl.col(key_column).is_null() if value is None else pl.col(key_column) == value)
+        scope_parts.append(f"{t(f'dim.{dimension}')} {picked[label_column] or '—'}")
     else:
         scope_parts.append(cockpit.description)
     st.caption(" · ".join(scope_parts))
     debtors = aging.debtors_of(drill)
     if debtors.is_empty():
         empty_state(t("shell.empty_selection", filters=" · ".join(scope_parts)))
+        unlisted("debtor", name_of=debtor_name(cockpit), what=t("col.debtor"))
     else:
         st.caption(t("aging.drill_pick"))
-        chosen = money_table(debtors, currency=currency, key="debtor_table", hidden=("debtor_id",), selectable=True,
-                             height=320)  # fmt: skip
+        debtor = pick_row(
+            debtors, id_column="debtor_id", param="debtor", key="debtor_table", what=t("col.debtor"),
+            name_of=debtor_name(cockpit),
+            draw=lambda key, rows: money_table(debtors, currency=currency, key=key, hidden=("debtor_id",),
+                                               selectable=rows, height=320),
+        )  # fmt: skip
         downloads(debtors, cockpit, name="aging-debtors", key="dl_debtors",
                   title=" · ".join([t("aging.title"), t("aging.drill"),
                                     *(part for part in scope_parts if part != cockpit.description)]))  # fmt: skip
-        if chosen.selection.rows:
-            debtor = debtors.row(chosen.selection.rows[0], named=True)
+        if debtor is not None:
             st.markdown(f"**{t('aging.invoices_of', debtor=debtor['debtor'])}**")
             invoices = aging.invoices_of(state, debtor["debtor_id"])
             money_table(invoices, currency=currency, key="invoice_table", labels=bucket_labels)
@@ -133,7 +178,8 @@ def trend_section(cockpit: Cockpit, basis: str, buckets: Buckets) -> pl.DataFram
         months = trend["month_end"].unique().sort().to_list()
         series = {label("bucket", b): (trend.filter(pl.col("bucket") == b)["balance_cents"] / 100).to_list()
                   for b in buckets.labels}  # fmt: skip
-        st.plotly_chart(charts.trend_by_bucket(months, series, cockpit.currency))
+        st.plotly_chart(charts.trend_by_bucket(months, series, cockpit.currency,
+                                               colours=charts.bucket_colours(list(buckets.labels))))
     return flows
 
 
@@ -159,16 +205,20 @@ def roll_section(flows: pl.DataFrame) -> None:
 
 def main() -> None:
     cockpit = open_page(t("aging.title"))
-    by_invoice_date = st.toggle(t("aging.basis"), value=page_param("basis", (DUE_DATE, INVOICE_DATE), DUE_DATE)
-                                == INVOICE_DATE, help=t("aging.basis_help"))  # fmt: skip
+    url_widget("aging_basis", "basis", default=False, parse=mapped({DUE_DATE: False, INVOICE_DATE: True}),
+               label=t("param.basis"))  # the toggle holds "by invoice date"
+    url_basis = st.query_params.get("basis", DUE_DATE)
+    by_invoice_date = st.toggle(t("aging.basis"), key="aging_basis", help=t("aging.basis_help"))
     basis = INVOICE_DATE if by_invoice_date else DUE_DATE
-    set_page_param("basis", basis, DUE_DATE)
+    url_write("aging_basis", "basis", basis, default=DUE_DATE)
+    if basis != url_basis and url_basis in (DUE_DATE, INVOICE_DATE):  # the user changed the basis: its other
+        set_page_param("bucket", "", "")  # buckets have other names, so the drill-down starts from all of them
     buckets = cockpit.buckets(basis)
     state = cockpit.open_state_or_stop(basis)
-    kpi_section(cockpit, state)
+    kpi_section(cockpit, state, buckets)
     buckets_section(cockpit, state, buckets)
-    by, dimension, picked = by_dimension_section(cockpit, state, buckets)
-    drill_section(cockpit, state, buckets, by, dimension, picked)
+    dimension, picked = by_dimension_section(cockpit, state, buckets)
+    drill_section(cockpit, state, buckets, dimension, picked)
     roll_section(trend_section(cockpit, basis, buckets))
     freshness(cockpit)
 

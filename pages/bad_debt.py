@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
-from dashboard.formatting import money, share
+from dashboard.filters import number_between, one_of, url_widget, url_write
+from dashboard.formatting import money, rate, share
 from dashboard.i18n import label, t
 from dashboard.shell import Cockpit, freshness, open_page
 from data_access.metrics import aging, bad_debt
@@ -16,6 +17,7 @@ from data_access.metrics.provisions import coverage, provision_by_segment, provi
 
 RATES = ("stay_rate", "roll_rate", "chain_to_write_off", "post_write_off_recovery", "loss_rate")
 LOOKBACKS = (3, 6, 12, 18, 24)
+SEGMENTS = ("industry", "grade")
 
 
 def provision_section(cockpit: Cockpit, state: pl.DataFrame, flows: pl.DataFrame, ends: list[date],
@@ -23,14 +25,23 @@ def provision_section(cockpit: Cockpit, state: pl.DataFrame, flows: pl.DataFrame
     settings, currency, buckets = cockpit.settings, cockpit.currency, cockpit.buckets()
     st.subheader(t("bad_debt.provision"))
     controls = st.columns(3)
-    # The configured values are always offered, even outside the usual choices.
+    # The configured values are always offered, even outside the usual choices. The scenario is in the URL
+    # (lookback=, scalar=, segment=), so a shared link opens the same matrix.
     lookbacks = sorted({*LOOKBACKS, settings.provision_lookback_months})
-    lookback = controls[0].select_slider(t("bad_debt.lookback"), lookbacks, value=settings.provision_lookback_months)
-    scalar = controls[1].number_input(t("bad_debt.scalar"), min(0.5, settings.forward_scalar),
-                                      max(3.0, settings.forward_scalar), settings.forward_scalar, 0.05,
+    low, high = min(0.5, settings.forward_scalar), max(3.0, settings.forward_scalar)
+    url_widget("provision_lookback", "lookback", default=settings.provision_lookback_months,
+               parse=one_of(lookbacks, int), label=t("bad_debt.lookback"))
+    url_widget("provision_scalar", "scalar", default=settings.forward_scalar, parse=number_between(low, high),
+               label=t("bad_debt.scalar"))
+    url_widget("provision_segment", "segment", default=None, parse=one_of(SEGMENTS), label=t("bad_debt.segment"))
+    lookback = controls[0].select_slider(t("bad_debt.lookback"), lookbacks, key="provision_lookback")
+    scalar = controls[1].number_input(t("bad_debt.scalar"), low, high, step=0.05, key="provision_scalar",
                                       help=t("bad_debt.scalar_help"))  # fmt: skip
-    segment = controls[2].selectbox(t("bad_debt.segment"), [None, "industry", "grade"],
+    segment = controls[2].selectbox(t("bad_debt.segment"), [None, *SEGMENTS], key="provision_segment",
                                     format_func=lambda s: t("bad_debt.segment_none") if s is None else t(f"dim.{s}"))  # fmt: skip
+    url_write("provision_lookback", "lookback", lookback, default=settings.provision_lookback_months)
+    url_write("provision_scalar", "scalar", scalar, default=settings.forward_scalar, format=lambda v: f"{v:g}")
+    url_write("provision_segment", "segment", segment, default=None)
     window_start = ends[-min(lookback, len(ends))].replace(day=1)  # first day of the look-back's first month
     recovery_rate = window_recovery_rate(written, recoveries, window_start, cockpit.view.as_of)
     matrix = provision_matrix(flows, aging.bucket_totals(state, buckets), buckets.labels, lookback_months=lookback,
@@ -38,7 +49,7 @@ def provision_section(cockpit: Cockpit, state: pl.DataFrame, flows: pl.DataFrame
     ecl, _total, ratio = coverage(matrix)
     kpi_row([
         Kpi(t("bad_debt.kpi.ecl"), money(ecl, currency), t("bad_debt.method")),
-        Kpi(t("bad_debt.kpi.coverage"), "—" if ratio is None else share(ratio, 2), t("bad_debt.kpi.coverage_help")),
+        Kpi(t("bad_debt.kpi.coverage"), "—" if ratio is None else rate(ratio), t("bad_debt.kpi.coverage_help")),
         Kpi(t("bad_debt.kpi.recovery"), share(recovery_rate), t("bad_debt.kpi.recovery_help")),
     ])  # fmt: skip
     money_table(matrix, currency=currency, key="provision_matrix", percent=RATES, labels={"bucket": t("col.bucket")})
@@ -57,7 +68,7 @@ def provision_section(cockpit: Cockpit, state: pl.DataFrame, flows: pl.DataFrame
         st.markdown(f"**{t('bad_debt.by_segment', segment=t(f'dim.{segment}').lower())}**")
         by_segment = provision_by_segment(flows, state, cockpit.dimensions(), buckets, segment, lookback_months=lookback,
                                           recovery_rate=recovery_rate, scalar=scalar)  # fmt: skip
-        money_table(by_segment, currency=currency, key="provision_by_segment", percent=(*buckets.labels, "coverage"),
+        money_table(by_segment, currency=currency, key="provision_by_segment", rates=(*buckets.labels, "coverage"),
                     labels={segment: t(f"dim.{segment}"), "coverage": t("bad_debt.kpi.coverage")})  # fmt: skip
 
 
@@ -91,7 +102,9 @@ def legal_section(cockpit: Cockpit) -> None:
         empty_state(t("bad_debt.legal_empty"))
         return
     st.caption(t("bad_debt.legal_note"))
-    money_table(pipeline, currency=cockpit.currency, key="legal", percent=("recovered_share",))
+    money_table(pipeline.with_columns(pl.col("stage").cast(pl.String).replace_strict(
+                    {s: label("stage", s) for s in pipeline["stage"].cast(pl.String)})),
+                currency=cockpit.currency, key="legal", percent=("recovered_share",))  # fmt: skip
 
 
 def candidates_section(cockpit: Cockpit, state: pl.DataFrame, book) -> None:  # noqa: ANN001 - a Portfolio
@@ -105,6 +118,8 @@ def candidates_section(cockpit: Cockpit, state: pl.DataFrame, book) -> None:  # 
         empty_state(t("bad_debt.candidates_none", **rule))
         return
     st.caption(t("bad_debt.candidates_caption", **rule))
+    candidates = candidates.with_columns(pl.col("latest_event").replace({e: label("event", e) for e in
+                                                                          candidates["latest_event"].drop_nulls()}))
     money_table(candidates, currency=cockpit.currency, key="candidates", height=360)
     downloads(candidates, cockpit, name="bad-debt-write-off-candidates", key="dl_candidates",
               title=f"{t('bad_debt.title')} · {t('bad_debt.candidates')}")  # fmt: skip

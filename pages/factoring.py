@@ -38,16 +38,18 @@ def concentration_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio
     over_10 = factoring.concentrated_debtors(state, 0.10)
     over_20 = over_10.filter(pl.col("share_of_client") > 0.20)
     utilisation = factoring.limit_utilisation(state, book.debtors, settings.limit_utilisation_flag)
+    flag = share(settings.limit_utilisation_flag, 0)
     kpi_row([
-        Kpi(t("factoring.top10"), share(top_share), t("factoring.top10")),
-        Kpi(t("factoring.over_share", share="10 %"), f"{over_10.height:,}", t("factoring.over_share", share="10 %")),
-        Kpi(t("factoring.over_share", share="20 %"), f"{over_20.height:,}", t("factoring.over_share", share="20 %")),
-        Kpi(t("factoring.utilisation"), f"{factoring.over_limit_count(utilisation):,}",
-            t("factoring.utilisation_caption", flag=share(settings.limit_utilisation_flag, 0))),
+        Kpi(t("factoring.top10"), share(top_share), t("factoring.top10_help")),
+        Kpi(t("factoring.over_share", share="10 %"), f"{over_10.height:,}", t("factoring.over_share_help", share="10 %")),
+        Kpi(t("factoring.over_share", share="20 %"), f"{over_20.height:,}", t("factoring.over_share_help", share="20 %")),
+        Kpi(t("factoring.over_limit", flag=flag), f"{factoring.over_limit_count(utilisation):,}",
+            t("factoring.over_limit_help", flag=flag)),
     ])  # fmt: skip
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.share_bars(top["debtor"].to_list(), top["share"].to_list(), t("col.share")))
+        st.plotly_chart(charts.share_bars(top["debtor"].to_list(), top["share"].to_list(), t("col.share"),
+                                          title=t("factoring.top10_chart")))  # fmt: skip
     with right:
         st.markdown(f"**{t('factoring.over_share', share='10 %')}**")
         if over_10.is_empty():

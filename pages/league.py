@@ -8,9 +8,10 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.components import downloads, empty_state, money_table, target_table
-from dashboard.filters import page_param, set_page_param
-from dashboard.formatting import period_label
+from dashboard.filters import one_of, page_params, url_widget, url_write
+from dashboard.formatting import period_label, share
 from dashboard.i18n import label, t
+from dashboard.selection import pick_row, unlisted
 from dashboard.shell import Cockpit, freshness, open_page
 from data_access.metrics import aging, appraisal, scorecard
 from data_access.metrics.asof import appeals_as_of, incidents_as_of
@@ -22,23 +23,25 @@ TIER_LABELS = {f"rate_{tier}": tier for tier in TIERS}
 PAIRS = [(f"rate_{tier}", f"target_{tier}") for tier in TIERS] + [
     ("recovery_rate", "recovery_target"), ("cycle_improvement", "cycle_target"), ("kept_rate", "kept_target"),
     ("satisfaction", "satisfaction_target"), ("escalation_timely", "escalation_target")]  # fmt: skip
-HIDDEN = ("collector_id", *(f"target_{tier}" for tier in TIERS), "cycle_target", "kept_target", "satisfaction_target",
-          "escalation_target")  # fmt: skip
 PERCENTS = (*TIER_LABELS, "recovery_rate", "recovery_target", "cycle_improvement", "agreement_rate", "kept_rate",
             "escalation_timely")  # fmt: skip
 
 
 def period_controls() -> tuple[str, list[str]]:
+    """The period kind (``period=``) and the levels shown (``level=``), kept in the URL."""
     left, right = st.columns([2, 3])
     with left:
-        kind = st.segmented_control(t("league.period_kind"), list(appraisal.KINDS),
-                                    default=page_param("period", appraisal.KINDS, "quarter"),
-                                    format_func=lambda k: t(f"league.kind.{k}")) or "quarter"  # fmt: skip
-        set_page_param("period", kind, "quarter")
+        url_widget("league_period", "period", default="quarter", parse=one_of(appraisal.KINDS),
+                   label=t("league.period_kind"))  # fmt: skip
+        kind = st.segmented_control(t("league.period_kind"), list(appraisal.KINDS), key="league_period",
+                                    required=True, format_func=lambda k: t(f"league.kind.{k}")) or "quarter"  # fmt: skip
+        url_write("league_period", "period", kind, default="quarter")
     with right:
+        url_widget("league_level", "level", default=[], label=t("league.level"),
+                   parse=lambda _raw: page_params("level", LEVELS, label=t("league.level")))  # unknown levels named
         levels = st.multiselect(t("league.level"), list(LEVELS), format_func=lambda v: t(f"league.level.{v}"),
-                                default=[v for v in page_param("level", (*LEVELS, ""), "").split(",") if v])  # fmt: skip
-        set_page_param("level", ",".join(levels), "")
+                                key="league_level", select_all=False)  # fmt: skip
+        url_write("league_level", "level", levels, default=[], format=",".join)
     return kind, levels
 
 
@@ -57,24 +60,61 @@ def for_people(table: pl.DataFrame, cockpit: Cockpit) -> pl.DataFrame:
         .when(pl.col("rank_change") < 0).then(pl.format("▼ {}", -pl.col("rank_change")))
         .when(pl.col("rank_change") == 0).then(pl.lit("="))
         .alias("rank_change"),
+        pl.col("incident_kinds").map_elements(lambda kinds: ", ".join(label("incident", k) for k in kinds.split(", ")),
+                                              return_dtype=pl.String),
     ).select(
-        "rank", "rank_change", "collector_id", "collector", "region", "level", "cases", "cases_closed",
-        "recovered_cents", *tier_columns, "recovery_rate", "recovery_target", "adjusted", "cycle_days",
+        # What the rank rests on comes first: score and status (a veto says so), then the measures.
+        "rank", "rank_change", "collector_id", "collector", "score", "status", "region", "level", "cases",
+        "cases_closed", "recovered_cents", *tier_columns, "recovery_rate", "recovery_target", "adjusted", "cycle_days",
         "cycle_improvement", "cycle_target", "agreement_rate", "kept_rate", "kept_target", "satisfaction",
-        "satisfaction_target", "escalation_timely", "escalation_target", "incidents", "incident_kinds", "score", "status",
+        "satisfaction_target", "escalation_timely", "escalation_target", "incidents", "incident_kinds",
     )  # fmt: skip
 
 
-def league_section(cockpit: Cockpit, shown: pl.DataFrame, kind: str, period: Period):  # noqa: ANN201 - the selection
+def headers(shown: pl.DataFrame) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Column headers that carry the targets as numbers, and the columns to hide.
+
+    Where every collector shares a target, the header says it ("1-30 · target 90.0 %") and the target
+    column stays hidden; where targets differ (per-collector overrides), the target column is shown.
+    """
+    labels: dict[str, str] = {}
+    hidden = ["collector_id"]
+    for value, target in PAIRS:
+        name = TIER_LABELS.get(value) or t(f"col.{value}")
+        targets = shown[target].drop_nulls().unique()
+        labels[target] = t("league.target_of", measure=name)
+        if targets.len() == 1:
+            number = targets.item()
+            shown_target = share(number) if value in PERCENTS else f"{number:.2f}"
+            labels[value] = t("league.with_target", measure=name, target=shown_target)
+            hidden.append(target)
+        else:
+            labels[value] = name
+    return labels, tuple(hidden)
+
+
+def collector_name(cockpit: Cockpit):  # noqa: ANN201 - id text -> name, for selection notes
+    names = dict(cockpit.book.collectors.select(pl.col("collector_id").cast(pl.String), "name").iter_rows())
+    return names.get
+
+
+def league_section(cockpit: Cockpit, shown: pl.DataFrame, kind: str, period: Period) -> dict | None:
+    """The league table; returns the row of the collector whose scorecard is open (``card=`` in the URL)."""
     settings = cockpit.settings
     st.caption(t("league.legend", weights=" + ".join(f"{w:.0%} {n}" for w, n in zip(
         settings.score_weights, ("quantity", "quality", "behaviour"), strict=True))))  # fmt: skip
     st.caption(t("league.pick"))
-    picked = target_table(shown, pairs=PAIRS, currency=cockpit.currency, key=f"league_{kind}", labels=TIER_LABELS,
-                          percent=PERCENTS, hidden=HIDDEN, selectable=True, height=460)  # fmt: skip
-    export = shown.drop(HIDDEN).with_columns(pl.lit(period_label(period.start, period.end)).alias("period"),
-                                             pl.lit(cockpit.description).alias("selection"))  # fmt: skip
-    downloads(export, cockpit, name=f"collectors-league-{kind}", key="dl_league", percent=PERCENTS, labels=TIER_LABELS,
+    labels, hidden = headers(shown)
+    picked = pick_row(
+        shown, id_column="collector_id", param="card", key=f"league_{kind}", what=t("param.card"),
+        name_of=collector_name(cockpit),
+        draw=lambda key, rows: target_table(shown, pairs=PAIRS, currency=cockpit.currency, key=key, labels=labels,
+                                            percent=PERCENTS, hidden=hidden, selectable=rows, height=460),
+    )  # fmt: skip
+    # The file keeps every target as its own column, beside the measure it judges.
+    targets = tuple(target for value, target in PAIRS if value in PERCENTS)
+    downloads(shown.drop("collector_id"), cockpit, name=f"collectors-league-{kind}", key="dl_league",
+              percent=(*PERCENTS, *targets), labels={**labels, **{v: TIER_LABELS.get(v) or t(f"col.{v}") for v, _ in PAIRS}},
               title=f"{t('league.title')} · {period_label(period.start, period.end)}")  # fmt: skip
     return picked
 
@@ -118,11 +158,13 @@ def scorecard_section(cockpit: Cockpit, collector_id: int, kind: str, period: Pe
     ends = history["period_end"].to_list()
     st.plotly_chart(charts.lines(ends, {t("col.recovery_rate"): history["recovery_rate"].to_list(),
                                         t("col.recovery_target"): history["recovery_target"].to_list(),
-                                        t("col.kept_rate"): history["kept_rate"].to_list()}, percent=True),
+                                        t("col.kept_rate"): history["kept_rate"].to_list()}, percent=True,
+                                 period=kind),
                     key="card_rates")  # fmt: skip
     st.plotly_chart(charts.lines(ends, {t("col.score"): history["score"].to_list(),
                                         t("scorecard.satisfaction_scaled"):
-                                            scorecard.satisfaction_on_score_axis(history["satisfaction"]).to_list()}),
+                                            scorecard.satisfaction_on_score_axis(history["satisfaction"]).to_list()},
+                                 period=kind),
                     key="card_scores")  # fmt: skip
     tables = data.appraisal_tables(context)
     c1, c2 = st.columns(2)
@@ -155,6 +197,8 @@ def scorecard_section(cockpit: Cockpit, collector_id: int, kind: str, period: Pe
         with column:
             st.markdown(f"**{t('scorecard.incidents' if name == 'compliance_incidents' else 'scorecard.appeals')}**")
             rows = known[name].filter(pl.col("collector_id") == collector_id)
+            code, prefix = ("kind", "incident") if name == "compliance_incidents" else ("status", "appeal")
+            rows = rows.with_columns(pl.col(code).replace({c: label(prefix, c) for c in rows[code].unique()}))
             if rows.is_empty():
                 st.caption(t("scorecard.none"))
             else:
@@ -177,17 +221,15 @@ def main() -> None:
         chosen = chosen.filter(pl.col("level").is_in(levels))
     if chosen.is_empty():
         empty_state(t("league.empty", filters=cockpit.description))
+        unlisted("card", name_of=collector_name(cockpit), what=t("param.card"))
         freshness(cockpit)
         st.stop()
     table = scorecard.ranked_within(chosen, before)  # ranks within the selection, now and in the previous period
     shown = for_people(table, cockpit)
     picked = league_section(cockpit, shown, kind, period)
     fairness_section(cockpit, table)
-    if picked.selection.rows:
-        set_page_param("card", str(shown.row(picked.selection.rows[0], named=True)["collector_id"]), "")
-    card_id = page_param("card", tuple(str(c) for c in table["collector_id"].to_list()), "")
-    if card_id:
-        scorecard_section(cockpit, int(card_id), kind, period)
+    if picked is not None:
+        scorecard_section(cockpit, int(picked["collector_id"]), kind, period)
     freshness(cockpit)
 
 

@@ -38,15 +38,18 @@ def kpi_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, month: d
     period = Period.month_to_date(as_of)
     previous = period.previous_month_like_for_like()
     then_label, month_before = previous.end.isoformat(), before["month_end"].isoformat()
-    now, then = aging.kpis(state), aging.kpis(cockpit.state_at(previous.end))
+    # A comparison with a date before the data began compares with nothing: leave it out.
+    comparable = previous.end >= cockpit.options.first_date
+    now = aging.kpis(state)
+    then = aging.kpis(cockpit.state_at(previous.end)) if comparable else None
     rate, target = overall_recovery(tiers_now)
     promises = promise_results(cockpit.table("promises"), book, settings.promise_grace_days, as_of)
     kept, kept_before = kept_rate(promises, period), kept_rate(promises, previous)
     kpi_row([
         Kpi(t("overview.kpi.total"), money(now.total_cents, currency), t("aging.kpi.total_help"),
-            change(now.total_cents, then.total_cents, lambda d: signed_money(d, currency), then_label)),
+            change(now.total_cents, then and then.total_cents, lambda d: signed_money(d, currency), then_label)),
         Kpi(t("overview.kpi.overdue_share"), share(now.overdue_share), t("aging.kpi.overdue_help"),
-            change(now.overdue_share, then.overdue_share, signed_points, then_label), "inverse"),
+            change(now.overdue_share, then and then.overdue_share, signed_points, then_label), "inverse"),
         Kpi(t("overview.kpi.recovery"), shown(rate, share), t("overview.kpi.recovery_help"),
             None if rate is None else f"{signed_points(rate - target)} · {t('overview.delta.target', target=share(target))}",
             "normal"),
@@ -66,8 +69,10 @@ def kpi_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, month: d
         Kpi(t("overview.kpi.cei"), shown(month["cei"], lambda v: f"{v:.1f}"), t("overview.kpi.cei_help"),
             change(month["cei"], before["cei"], lambda d: f"{d:+.1f}", month_before), "normal"),
         Kpi(t("overview.kpi.kept"), shown(kept, share), t("overview.kpi.kept_help", grace=settings.promise_grace_days),
-            change(kept, kept_before, signed_points, then_label), "normal"),
+            change(kept, kept_before if comparable else None, signed_points, then_label), "normal"),
     ])  # fmt: skip
+    if not comparable or any(month[name] is None for name in ("dso", "cei", "bad_debt_rate")):
+        st.caption(t("overview.too_early", first=cockpit.options.first_date))
 
 
 def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: Driver | None) -> None:

@@ -71,3 +71,19 @@ def test_invoices_of_a_debtor_show_reductions_and_days_past_due() -> None:
         ("T-2", 1_000, 4_000, 20),
         ("T-1", 0, 10_000, -1),
     ]
+
+
+def test_kpis_by_invoice_date_age_from_the_issue_date() -> None:
+    by_age = Buckets.from_edges((0, 30, 60, 90, 180), "invoice")
+    state = with_dimensions(invoice_state(BOOK, AS_OF, by_age, "invoice"), BOOK, debtor_dimensions(BOOK, AS_OF))
+    k = aging.kpis(state, by_age)
+    # Ages at 2026-06-30: invoice 1 issued 06-01 -> 29 days, invoice 2 05-01 -> 60, invoice 3 02-01 -> 149.
+    assert k.overdue_cents == 4_000 + 20_000  # older than 30 days
+    assert k.severe_cents == 20_000  # issued more than 90 days ago
+    assert k.debtors_overdue == 2
+    assert k.weighted_days_delinquent == (10_000 * 29 + 4_000 * 60 + 20_000 * 149) / 34_000
+
+
+def test_a_debtor_with_nothing_past_due_has_no_worst_days_past_due() -> None:
+    debtors = aging.debtors_of(state_of(book([(1, "2026-06-01", "2026-07-20", 10_000)])))
+    assert debtors["max_dpd"].to_list() == [None]

@@ -42,7 +42,7 @@ def test_the_aging_page_shows_its_kpis(app_on, demo_sqlite_url) -> None:
     assert not app.exception
     assert app.title[0].value == "Aging"
     assert [m.label for m in app.metric] == [
-        "Total outstanding", "Overdue", "90+ days share", "Avg days delinquent", "Debtors overdue"]  # fmt: skip
+        "Total outstanding", "Overdue", "90+ days share", "Weighted days past due", "Debtors overdue"]  # fmt: skip
     assert "All receivables · as of 2026-10-31" in texts(app)
 
 
@@ -67,8 +67,8 @@ def test_unknown_values_in_a_link_are_named_and_ignored(app_on, demo_sqlite_url)
     app = app_on(demo_sqlite_url, region="999", as_of="yesterday")
     assert not app.exception
     warnings = " ".join(w.value for w in app.warning)
-    assert "Region=999 is unknown" in warnings
-    assert "as_of=yesterday is not a date in the data" in warnings
+    assert "Region=`999` is unknown" in warnings
+    assert "as_of=`yesterday` is not a date in the data" in warnings
     assert "All receivables · as of 2026-10-31" in texts(app)
 
 
@@ -119,3 +119,10 @@ def test_a_quiet_book_can_be_reported_as_of_today(app_on, demo_sqlite_url) -> No
     # No fact after the newest one: the same money is outstanding, and more of it is overdue.
     assert today.metric[0].value == newest.metric[0].value
     assert today.metric[1].value != newest.metric[1].value
+
+
+def test_the_invoice_date_basis_changes_the_cards_too(app_on, demo_sqlite_url) -> None:
+    app = app_on(demo_sqlite_url, basis="invoice")
+    assert [m.label for m in app.metric] == [
+        "Total outstanding", "Older than 30 days", "Aged over 90 days share", "Weighted age",
+        "Debtors with invoices over 30 days"]  # fmt: skip

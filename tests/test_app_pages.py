@@ -82,3 +82,12 @@ def test_each_page_copes_with_an_as_of_date_in_the_first_weeks_of_history(app_on
     app = app_on(demo_sqlite_url, script=script, as_of="2023-12-15", card="1")
     assert not app.exception
     assert not app.error
+
+
+def test_an_early_as_of_date_shows_dashes_with_the_reason_not_meaningless_figures(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    app = app_on(demo_sqlite_url, script="pages/overview.py", as_of="2023-11-29")  # the data starts in Nov 2023
+    assert not app.exception
+    cards = {m.label: m for m in app.metric}
+    assert cards["DSO (count-back)"].value == "—" and cards["Bad-debt rate (12 months)"].value == "—"
+    assert cards["Total outstanding"].delta in (None, "")  # no comparison with a date before the data
+    assert any(c.value.startswith("Data starts 2023-11-") for c in app.caption)

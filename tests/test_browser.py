@@ -146,3 +146,288 @@ def test_a_write_through_the_app_is_read_back_by_the_app(writable_server, browse
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("malformed", exact=False).count() == 0
     page.close()
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720)], ids=["1920x1080", "1280x720"])
+def test_the_early_warning_list_opens_a_debtor_on_a_projector_screen(server, browser, width, height) -> None:
+    """What a risk meeting sees on a projector: the list's first screen, then a debtor's drill-down."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{server}/early_warning")
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"early_warning_{width}x{height}.png"))
+    listed = page.locator('[data-testid="stDataFrame"]').first
+    listed.scroll_into_view_if_needed()
+    box = listed.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 52)  # the selection box of the first row: the largest expected loss
+    settle(page)
+    heading = page.get_by_role("heading", name="Debtor: Debtor")
+    assert heading.count() == 1
+    heading.evaluate("element => element.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / f"early_warning_drill_down_{width}x{height}.png"))
+    page.get_by_text("Why this score").evaluate("element => element.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / f"early_warning_factors_{width}x{height}.png"))
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 3  # timeline, factors, calibration
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    page.close()
+
+
+def test_a_manager_suggests_and_applies_a_rebalance(writable_server, browser) -> None:
+    """Regional load: the first screen, a suggestion with its before/after, then apply; photographed at
+    1920x1080 and 1280x720. (The test demo has one collector per region: moves cross regions.)"""
+
+    def shoot(name: str) -> None:
+        for width, height in ((1920, 1080), (1280, 720)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(700)
+            page.screenshot(path=str(SHOTS / f"{name}_{width}x{height}.png"))
+        page.set_viewport_size({"width": 1920, "height": 1080})
+
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{writable_server}/regional_load")
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shoot("regional_load")
+    page.get_by_text("Allow moves across regions").click()
+    page.get_by_role("button", name="Suggest moves").click()
+    settle(page)
+    assert page.get_by_text("move(s) suggested among", exact=False).count() == 1
+    page.get_by_text("Moves ticked").scroll_into_view_if_needed()
+    shoot("regional_load_suggestion")
+    page.get_by_role("button", name="Apply 25 move(s)").click()
+    settle(page)
+    assert page.get_by_text("25 case(s) moved on", exact=False).count() == 1
+    page.get_by_role("heading", name="Applied batches").scroll_into_view_if_needed()
+    assert page.get_by_text("RB-", exact=False).count() >= 1
+    shoot("regional_load_applied")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    page.close()
+
+
+# --- Issue 8: picked rows, the menu, layout, typed dates, links (items 1, 8, 9, 10, 11 and 13) ---------------
+
+
+def row_cells(table, row: int) -> list[str]:  # noqa: ANN001 - a Playwright locator
+    """The texts of one row (0-based) of a st.dataframe, from the grid's accessible cells."""
+    return table.evaluate(f"""t => [...t.querySelectorAll('[data-testid^="glide-cell-"]')]
+        .filter(c => c.dataset.testid.split('-').pop() === '{row}').map(c => c.innerText)""")
+
+
+def tick(page, table, row: int) -> None:  # noqa: ANN001 - a Playwright page and locator
+    """Click the selection box of a row (0-based) of a st.dataframe and wait for the rerun."""
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 52 + 35 * row)
+    settle(page)
+
+
+def query(page) -> dict[str, str]:  # noqa: ANN001 - a Playwright page
+    from urllib.parse import parse_qsl, urlparse
+
+    return dict(parse_qsl(urlparse(page.url).query))
+
+
+def choose(page, box, typed: str, *, clear: bool = False) -> None:  # noqa: ANN001 - Playwright page and locator
+    """Type into a multiselect and press Enter, as a person does (``clear``: remove the last value first)."""
+    box.locator("input").click()
+    if clear:
+        page.keyboard.press("Backspace")
+        settle(page)  # removing a value reruns the page; type into the redrawn widget
+        box.locator("input").click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    settle(page)
+
+
+def sidebar_select(page, label: str):  # noqa: ANN001, ANN201 - a Playwright page and locator
+    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+
+
+def test_a_picked_debtor_stays_with_its_debtor_when_the_table_changes(server, browser) -> None:
+    """Item 1: pick the debtor in row 3, then filter and drill: the panel shows that debtor or a note, never
+    whichever debtor has moved into row 3."""
+    page = open_page(browser, f"{server}/aging", "aging_pick_before.png")
+    debtors = page.locator('[data-testid="stDataFrame"]').nth(2)
+    name, _region, _industry, grade = row_cells(debtors, 2)[:4]
+    tick(page, debtors, 2)
+    picked = query(page)["debtor"]
+    assert page.get_by_text(f"Open invoices of {name}", exact=True).count() == 1
+    choose(page, sidebar_select(page, "Rating grade"), grade)  # the debtor table changes around the debtor
+    assert query(page) == {"grade": grade, "debtor": picked}
+    assert page.get_by_text(f"Open invoices of {name}", exact=True).count() == 1
+    drill = page.locator('[data-testid="stButtonGroup"]').nth(1)
+    for bucket in ("Current", "1-30", "31-60", "61-90", "91-180", "180+"):
+        drill.get_by_text(bucket, exact=True).click()
+        settle(page)
+        panel = page.get_by_text("Open invoices of", exact=False).all_inner_texts()
+        assert panel in ([f"Open invoices of {name}"], [])  # never another debtor's invoices
+        if not panel:  # the debtor has no invoice in this bucket: the pick is cleared, and the page says so
+            assert page.get_by_text(f"Selection cleared: {name} is not in the table now.").count() == 1
+            assert "debtor" not in query(page)
+            break
+        assert query(page)["debtor"] == picked
+    else:
+        pytest.fail(f"{name} has open invoices in every bucket; pick another row")
+    page.screenshot(path=str(SHOTS / "aging_pick_cleared.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
+def test_an_open_scorecard_stays_with_its_collector_when_the_level_changes(server, browser) -> None:
+    """Item 1: open the collector in row 2, then set Level: the scorecard stays theirs or closes with a note."""
+    import re
+
+    page = open_page(browser, f"{server}/league", "league_pick_before.png")
+    league = page.locator('[data-testid="stDataFrame"]').first
+    cells = row_cells(league, 1)
+    name = next(c for c in cells if re.search(r"\(C\d+\)$", c))
+    level = next(c for c in cells if c in ("Junior", "Mid", "Senior"))
+    tick(page, league, 1)
+    card = query(page)["card"]
+    assert page.get_by_role("heading", name=f"Scorecard: {name}").count() == 1
+    levels = page.locator('[data-testid="stMain"] [data-testid="stMultiSelect"]').first
+    choose(page, levels, level)  # the table keeps only their level: they are still in it
+    assert query(page)["card"] == card
+    assert page.get_by_role("heading", name=f"Scorecard: {name}").count() == 1
+    choose(page, levels, next(v for v in ("Junior", "Mid", "Senior") if v != level), clear=True)
+    assert "card" not in query(page)
+    assert page.get_by_role("heading", name="Scorecard:", exact=False).count() == 0
+    assert page.get_by_text(f"Selection cleared: {name} is not in the table now.").count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
+def test_filters_and_the_date_follow_the_user_through_the_menu(server, browser) -> None:
+    """Item 8 (and 13: Enter after typing "East China" adds East China only)."""
+    page = open_page(browser, f"{server}/aging?region=2&as_of=2026-06-30&dim=industry", "menu_start.png")
+    for title, path in (("Collectors", "/league"), ("Overview", "/overview"), ("Aging", "/aging")):
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title).click()
+        settle(page)
+        assert page.url.split("?")[0].endswith(path)
+        assert query(page) == {"region": "2", "as_of": "2026-06-30"}  # page parameters (dim) stay with their page
+        assert page.get_by_text("Region South China · as of 2026-06-30", exact=True).count() == 1
+    choose(page, sidebar_select(page, "Region"), "East China")
+    assert query(page)["region"] == "2,1"  # not Northeast China too
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Bad debt & provisions").click()
+    settle(page)
+    assert page.get_by_text("Region South China, East China · as of 2026-06-30", exact=True).count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
+def test_every_url_opens_wide_and_the_same_way_after_a_fresh_start(demo_sqlite_url, browser) -> None:
+    """Item 9: on a server nobody has used yet, a deep link opened first gets the wide layout and our pages;
+    ``/`` opens the Overview at ``/overview``, which is then no "Page not found"."""
+    with serving(demo_sqlite_url) as base:
+        for path, title, landed in (("/aging?region=2", "Aging", "/aging"), ("/overview", "Overview", "/overview"),
+                                    ("/", "Overview", "/overview"), ("/overview", "Overview", "/overview"),
+                                    ("/league", "Collector league table", "/league")):  # fmt: skip
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(f"{base}{path}")
+            page.wait_for_selector("h1", timeout=60_000)
+            settle(page)
+            width = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"]
+            assert width > 900, f"{path} opened in a {width:.0f}-px column"
+            assert page.get_by_text("Page not found").count() == 0
+            assert page.locator("h1").first.inner_text() == title
+            assert page.url.split("?")[0].removeprefix(base) == landed
+            assert page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Collectors").count() == 1
+            page.close()
+
+
+def test_a_typed_as_of_date_is_applied_on_enter_and_on_tab(server, browser) -> None:
+    """Item 10: Streamlit's date field sends a typed date only when focus leaves the widget."""
+    page = open_page(browser, f"{server}/aging", "typed_date.png")
+    for key, typed, shown in (("Enter", "20260630", "2026-06-30"), ("Tab", "20260531", "2026-05-31")):
+        page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [data-type="year"]').click()
+        page.keyboard.type(typed)
+        page.keyboard.press(key)
+        settle(page)
+        assert query(page) == {"as_of": shown}, key
+        assert page.get_by_text(f"All receivables · as of {shown}", exact=True).count() == 1
+    page.close()
+
+
+def test_a_copied_link_opens_the_same_drill_down_and_scenario(server, browser) -> None:
+    """Item 11: the drill-down (dimension, row, bucket, debtor) and the provision scenario (look-back, scalar,
+    segment) are in the URL; the same URL in a new tab shows the same."""
+    page = open_page(browser, f"{server}/aging", "aging_link_start.png")
+    page.locator('[data-testid="stButtonGroup"]').nth(0).get_by_text("Industry", exact=True).click()
+    settle(page)
+    page.locator('[data-testid="stButtonGroup"]').nth(1).get_by_text("1-30", exact=True).click()
+    settle(page)
+    industry = row_cells(page.locator('[data-testid="stDataFrame"]').nth(1), 0)[0]
+    tick(page, page.locator('[data-testid="stDataFrame"]').nth(1), 0)
+    debtor = row_cells(page.locator('[data-testid="stDataFrame"]').nth(2), 0)[0]
+    tick(page, page.locator('[data-testid="stDataFrame"]').nth(2), 0)
+    assert set(query(page)) == {"dim", "bucket", "row", "debtor"}
+    shared = browser.new_page(viewport={"width": 1440, "height": 3600})
+    shared.goto(page.url)
+    shared.wait_for_selector("h1", timeout=60_000)
+    settle(shared)
+    shared.screenshot(path=str(SHOTS / "aging_shared_link.png"), full_page=True)
+    assert shared.get_by_text(f"1-30 · Industry {industry}", exact=True).count() == 1
+    assert shared.get_by_text(f"Open invoices of {debtor}", exact=True).count() == 1
+    assert query(shared) == query(page)
+    shared.close()
+    page.close()
+
+    page = open_page(browser, f"{server}/bad_debt", "bad_debt_link_start.png")
+    default_ecl = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    page.get_by_role("slider").first.focus()
+    page.keyboard.press("ArrowLeft")  # one step shorter look-back
+    settle(page)
+    scalar = page.locator('[data-testid="stNumberInput"] input')
+    scalar.fill("1.5")
+    scalar.press("Enter")
+    settle(page)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Rating grade").click()
+    settle(page)
+    scenario = query(page)
+    assert scenario["scalar"] == "1.5" and scenario["segment"] == "grade" and "lookback" in scenario
+    ecl = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    assert ecl != default_ecl
+    shared = open_page(browser, page.url, "bad_debt_shared_link.png")
+    assert shared.locator('[data-testid="stMetricValue"]').first.inner_text() == ecl
+    assert shared.locator('[data-testid="stNumberInput"] input').input_value() == "1.50"
+    assert shared.get_by_text("Loss rates and ECL by rating grade", exact=False).count() == 1
+    assert query(shared) == scenario
+    shared.close()
+    page.close()
+
+
+def test_the_pages_with_links_and_picks_on_a_screen(server, browser) -> None:
+    """The pages whose selections and URL state changed, as a meeting's screen shows them at 1920x1080 and
+    1280x720 (for a person to look at): Aging with a drill-down opened from a link, Collectors with a
+    scorecard, Bad debt with a scenario, and a link with values the data does not know."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sizes = ((1920, 1080), (1280, 720))
+
+    def shoot(name: str) -> None:
+        for width, height in sizes:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(700)
+            page.screenshot(path=str(SHOTS / f"{name}_{width}x{height}.png"))
+
+    for name, path, then in (("aging", "/aging?dim=industry&row=Retail&bucket=1-30", "Debtors"),
+                             ("league", "/league?card=1", "Scorecard:"),
+                             ("bad_debt", "/bad_debt?lookback=6&scalar=1.5&segment=grade", None),
+                             ("links_ignored", "/aging?region=a--b&grade=" + "x" * 300, None)):  # fmt: skip
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{server}{path}")
+        page.wait_for_selector("h1", timeout=60_000)
+        settle(page)
+        shoot(name)
+        if then:
+            page.get_by_role("heading", name=then, exact=False).first.scroll_into_view_if_needed()
+            shoot(f"{name}_{then.strip(':').lower()}")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.close()

@@ -1,10 +1,11 @@
 """Filters: applied to frames, parsed from and written to the URL, described in words."""
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
 
-from dashboard.filters import Options, View, describe, parse_url, to_url
+from dashboard.filters import Options, View, describe, parse_url, shown_value, to_url
 from data_access.book.filters import Filters
 
 OPTIONS = Options(
@@ -35,10 +36,28 @@ def test_unknown_and_malformed_values_are_dropped_and_named() -> None:
     assert view.filters.region_ids == (1,)
     assert view.as_of == OPTIONS.last_date
     assert view.ignored == (
-        "as_of=2030-01-01 is not a date in the data (2024-01-01 to 2026-10-31)",
-        "Region=9 is unknown",
-        "Region=x is unknown",
+        "as_of=`2030-01-01` is not a date in the data (2024-01-01 to 2026-10-31)",
+        "Region=`9` is unknown",
+        "Region=`x` is unknown",
     )
+
+
+def test_a_value_from_a_link_is_shown_verbatim_and_cut_when_long() -> None:
+    assert shown_value("a--b") == "`a--b`"  # a code span: Markdown leaves the two hyphens alone
+    assert shown_value("*x* `y`") == "`` *x* `y` ``"  # a longer fence, padded as CommonMark asks
+    assert shown_value("`y`") == "`` `y` ``"
+    long = parse_url({"region": "9" * 5000}, OPTIONS).ignored[0]
+    assert long == f"Region=`{'9' * 40}…` (5,000 characters) is unknown"
+
+
+def test_many_values_are_summarised_in_the_description() -> None:
+    collectors = {i: f"C{i:03d}" for i in range(1, 81)}
+    options = replace(OPTIONS, collectors=collectors)
+    view = View(as_of=date(2026, 6, 30), filters=Filters(collector_ids=tuple(collectors), grades=("A", "B")))
+    assert describe(view, options) == "Collector C001, C002, C003 and 77 more · Rating grade A, B · as of 2026-06-30"
+    assert describe(view, options, limit=None).count("C0") == 80  # files say exactly what they hold
+    four = View(as_of=date(2026, 6, 30), filters=Filters(collector_ids=(1, 2, 3, 4)))
+    assert describe(four, options) == "Collector C001, C002, C003, C004 · as of 2026-06-30"  # not "and 1 more"
 
 
 def test_the_description_names_every_active_filter_and_the_date() -> None:

@@ -67,3 +67,20 @@ def test_cei_of_a_month_in_the_series() -> None:
     december = series.filter(pl.col("month_end") == date(2025, 12, 31)).row(0, named=True)
     # (1,000 + 500 - 900) / (1,000 + 500 - 500) x 100 = 60
     assert december["cei"] == pytest.approx(60.0)
+
+
+def test_months_before_the_data_are_not_history() -> None:
+    # Two empty month ends before the data, then sales of 100 and receivables of 150 in a 30-day month:
+    # the count-back runs out of history (150 > 100) -> unknown, not 61 + 30 + ... days of padding.
+    series = pl.DataFrame({
+        "month_end": [date(2023, 9, 30), date(2023, 10, 31), date(2023, 11, 30), date(2023, 12, 31)],
+        "days": [30, 31, 30, 31], "receivables_cents": [0, 0, 150, 120], "current_cents": [0, 0, 60, 50],
+        "sales_cents": [0, 0, 100, 80], "cash_cents": [0, 0, 0, 0], "credits_cents": [0, 0, 0, 0],
+        "write_offs_cents": [0, 0, 0, 0],
+    })  # fmt: skip
+    ratios = with_ratios(series)
+    assert ratios["dso"].to_list()[:3] == [None, None, None]
+    # December: 80 of December's sales, then 40 of November's 100: 31 + 40/100 x 30 = 43.0 days.
+    assert ratios["dso"][3] == pytest.approx(43.0)
+    assert ratios["cei"].to_list()[:3] == [None, None, None]
+    assert ratios["bad_debt_rate"].to_list() == [None, None, None, None]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from data_access.metrics.buckets import Buckets
+from data_access.metrics.buckets import CURRENT, Buckets
 
 # Dimension -> (key column, label column) in the state frame.
 DIMENSIONS = {
@@ -42,14 +42,21 @@ class AgingKpis:
         return self.severe_cents / self.total_cents if self.total_cents else 0.0
 
 
-def kpis(state: pl.DataFrame) -> AgingKpis:
-    """Headline figures; overdue is always by due date, whatever basis the buckets use."""
-    overdue = pl.col("dpd") > 0
+def kpis(state: pl.DataFrame, buckets: Buckets | None = None) -> AgingKpis:
+    """Headline figures in the page's ageing basis, so cards and charts tell one story.
+
+    By due date (default): overdue = days past due above 0, severe = above 90, weighted days past due.
+    By invoice date (``buckets`` aged by invoice date): "overdue" is older than the first bucket (e.g.
+    30 days since issue), severe = issued more than 90 days ago, weighted age since issue.
+    """
+    by_age = buckets is not None and buckets.labels[0] != CURRENT
+    days = pl.col("age_days") if by_age else pl.col("dpd")
+    overdue = days > (buckets.edges[0] if by_age else 0)  # type: ignore[union-attr]
     row = state.select(
         pl.col("outstanding_cents").sum().alias("total"),
         pl.col("outstanding_cents").filter(overdue).sum().alias("overdue"),
-        pl.col("outstanding_cents").filter(pl.col("dpd") > SEVERE_DPD).sum().alias("severe"),
-        (pl.col("outstanding_cents") * pl.col("dpd").clip(lower_bound=0)).sum().alias("weighted_days"),
+        pl.col("outstanding_cents").filter(days > SEVERE_DPD).sum().alias("severe"),
+        (pl.col("outstanding_cents") * days.clip(lower_bound=0)).sum().alias("weighted_days"),
         pl.col("debtor_id").filter(overdue & (pl.col("outstanding_cents") > 0)).n_unique().alias("debtors"),
         (pl.col("outstanding_cents") > 0).sum().alias("open"),
         pl.col("overpaid_cents").sum().alias("overpaid"),
@@ -112,10 +119,12 @@ def debtors_of(state: pl.DataFrame) -> pl.DataFrame:
             pl.len().alias("invoices"),
             pl.col("outstanding_cents").sum(),
             pl.col("outstanding_cents").filter(pl.col("dpd") > 0).sum().alias("overdue_cents"),
+            # Worst days past due; none (shown "—") while no invoice of the debtor is past due.
             pl.col("dpd").max().alias("max_dpd"),
             ((pl.col("outstanding_cents") * pl.col("dpd").clip(lower_bound=0)).sum() / pl.col("outstanding_cents").sum())
             .alias("weighted_dpd"),
         )
+        .with_columns(pl.when(pl.col("max_dpd") > 0).then(pl.col("max_dpd")).alias("max_dpd"))
         .sort("outstanding_cents", "debtor_id", descending=[True, False])
     )
 

@@ -76,20 +76,27 @@ def month_series(book: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> pl.D
 def with_ratios(series: pl.DataFrame, bad_debt_window: int = 12) -> pl.DataFrame:
     """Add DSO, best possible DSO, ADD, CEI and the trailing bad-debt rate to ``month_series``.
 
-    Rows whose look-back reaches before the series start get None where the ratio needs that history.
+    History starts at the first month with sales or receivables: months before it are not months of
+    no business but months before the data, so a ratio whose look-back reaches before that start is
+    None (too little history to mean anything), never a figure padded with empty months (a count-back
+    DSO of 1,126 days in the data's first month).
     """
     rows = series.to_dicts()
+    start = next((i for i, r in enumerate(rows) if r["sales_cents"] or r["receivables_cents"]), len(rows))
     dso, best, cei, bad_debt = [], [], [], []
     for i, row in enumerate(rows):
-        history = [(r["sales_cents"], r["days"]) for r in reversed(rows[: i + 1])]
+        if i < start:
+            dso.append(None), best.append(None), cei.append(None), bad_debt.append(None)
+            continue
+        history = [(r["sales_cents"], r["days"]) for r in reversed(rows[start : i + 1])]
         dso.append(count_back_dso(row["receivables_cents"], history))
         best.append(best_possible_dso(row["current_cents"], row["sales_cents"], row["days"]))
-        if i == 0:
+        if i == start:
             cei.append(None)
         else:
             cei.append(collection_effectiveness(rows[i - 1]["receivables_cents"], row["sales_cents"],
                                                 row["receivables_cents"], row["current_cents"]))  # fmt: skip
-        window = rows[i - bad_debt_window + 1 : i + 1] if i + 1 >= bad_debt_window else None
+        window = rows[i - bad_debt_window + 1 : i + 1] if i + 1 - start >= bad_debt_window else None
         if window:
             average = sum(r["receivables_cents"] for r in window) / len(window)
             bad_debt.append(sum(r["write_offs_cents"] for r in window) / average if average else None)

@@ -4,6 +4,7 @@
     rdash demo --invoices N --seed S [--end YYYY-MM-DD] [--database-url URL]
     rdash migrate [--database-url URL]
     rdash bench --invoices N       print the Aging page's timings side by side; writes docs/performance.md
+    rdash risk-check demo|ibm      the early-warning model's time-split validation (docs/early_warning.md)
     rdash audit verify [--database-url URL]
                                    check the hash chain of the audit log; exit 1 naming the first broken entry
 """
@@ -41,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="check every entry's hash and link; name the first broken one")
     verify.add_argument("--database-url", default=settings.database_url)
+
+    risk = commands.add_parser("risk-check", help="the early-warning model's time-split validation (docs/early_warning.md)")
+    risk_commands = risk.add_subparsers(dest="risk_command", required=True)
+    risk_demo = risk_commands.add_parser("demo", help="train and validate the risk model on a database")
+    risk_demo.add_argument("--database-url", default=settings.database_url)
+    risk_demo.add_argument("--as-of", type=date.fromisoformat, default=None, help="default: the newest fact")
+    risk_ibm = risk_commands.add_parser("ibm", help="the same method on IBM's real receivables sample")
+    risk_ibm.add_argument("--csv", default=None, help="default: ../shared/data/ibm_accounts_receivable.csv")
 
     bench = commands.add_parser("bench", help="benchmark the Aging page's computations three ways")
     bench.add_argument("--invoices", type=int, default=1_000_000)
@@ -96,6 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         verdict = verify_chain(engine)
         print(verdict)
         return 0 if verdict.ok else 1
+    if args.command == "risk-check":
+        from data_access.tools import risk_check
+
+        if args.risk_command == "ibm":
+            print(risk_check.ibm_report(args.csv) if args.csv else risk_check.ibm_report())
+        else:
+            print(risk_check.demo_report(args.database_url, args.as_of))
+        return 0
     if args.command == "bench":
         from data_access.tools.bench import run_benchmark
 
