@@ -162,7 +162,7 @@ def export_sheet(
         columns=export.columns(frame, {name: header(name, labels) for name in frame.columns}, currency=currency,
                                money=money, percent=percent),  # fmt: skip
         about=(
-            (t("download.about.table"), title), (t("download.about.selection"), cockpit.description),
+            (t("download.about.table"), title), (t("download.about.selection"), cockpit.full_description),
             (t("download.about.as_of"), cockpit.view.as_of.isoformat()),
             (t("download.about.units"), t("download.units", currency=currency)), *notes,
         ),  # fmt: skip

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts
-from dashboard.components import column_config, for_screen, money_columns
+from dashboard.components import _first_selection, column_config, for_screen, money_columns
 from dashboard.formatting import symbol
 
 LEVEL_COLOURS = {"red": "#c0392b", "amber": "#e0a030", "green": "#4f9d69"}
@@ -102,7 +102,7 @@ def calibration(predicted: list[float], observed: list[float], counts: list[int]
 
 def level_table(frame: pl.DataFrame, *, levels: list[str], currency: str, key: str, labels: dict[str, str],
                 percent: tuple[str, ...] = (), hidden: tuple[str, ...] = (), height: int | str = "auto",
-                selectable: bool = False):  # fmt: skip
+                selectable: bool | list[int] = False):  # fmt: skip
     """A money table whose ``level`` column (already worded, e.g. "▲ Red") is shaded by ``levels``, the
     level of each row (red, amber, green). Returns the selection, as ``st.dataframe`` does."""
     money = money_columns(frame)
@@ -120,4 +120,5 @@ def level_table(frame: pl.DataFrame, *, levels: list[str], currency: str, key: s
     cells = [LEVEL_CELLS.get(level, "") for level in levels]
     styled = data.style.apply(lambda column: cells if column.name == "level" else [""] * len(column), axis=0)
     return st.dataframe(styled, column_config=config, hide_index=True, key=key, height=height, placeholder="—",
-                        on_select="rerun" if selectable else "ignore", selection_mode="single-row")  # fmt: skip
+                        on_select="rerun" if selectable is not False else "ignore", selection_mode="single-row",
+                        selection_default=_first_selection(selectable))  # fmt: skip

@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import data, risk_view
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
 from dashboard.filters import page_param, set_page_param
+from dashboard.selection import pick_row
 from dashboard.formatting import money, period_label, share
 from dashboard.i18n import STRINGS, t
 from dashboard.shell import Cockpit, freshness, open_page
@@ -133,20 +134,21 @@ def list_section(cockpit: Cockpit, model: RiskModel, now: pl.DataFrame) -> int |
         return None
     table = worded(shown, model.fitted)
     st.caption(t("ew.pick", shown=f"{table.height:,}", total=f"{now.height:,}"))
-    picked = risk_view.level_table(table, levels=shown["level"].to_list(), currency=cockpit.currency, key="ew_list",
-                                   labels=labels_for(table), percent=("probability",), hidden=("debtor_id",),
-                                   height=fitted_height(table.height, 480), selectable=True)  # fmt: skip
+    # The picked debtor is kept by its id (in the URL), not by its row: a filter change keeps it or says it left.
+    names = dict(now.select(pl.col("debtor_id").cast(pl.String), "debtor").iter_rows())
+    picked = pick_row(
+        table, id_column="debtor_id", param="debtor", key="ew_list", what=t("col.debtor"), name_of=names.get,
+        draw=lambda key, rows: risk_view.level_table(
+            table, levels=shown["level"].to_list(), currency=cockpit.currency, key=key, labels=labels_for(table),
+            percent=("probability",), hidden=("debtor_id",), height=fitted_height(table.height, 480), selectable=rows),
+    )  # fmt: skip
     downloads(table, cockpit, name="early-warning-list", key="dl_ew_list", percent=("probability",),
               labels=labels_for(table), title=f"{t('ew.title')} · {t('ew.list')}",
               notes=((t("ew.col.level"), ", ".join(level_word(v) for v in chosen_levels)),
                      (t("ew.filter.signal"), ", ".join(t(f"ew.signal.{s}") for s in chosen_signals) or "—"),
                      (t("ew.model"), t(f"ew.kind.{model.kind}"))))  # fmt: skip
     rules_legend()
-    if picked.selection.rows:
-        set_page_param("debtor", str(table["debtor_id"][picked.selection.rows[0]]), "")
-    ids = tuple(str(i) for i in now["debtor_id"].to_list())
-    chosen = page_param("debtor", ids, "")
-    return int(chosen) if chosen else None
+    return None if picked is None else int(picked["debtor_id"])
 
 
 def rules_legend() -> None:
@@ -328,9 +330,6 @@ def validation_section(model: RiskModel) -> None:
 
 
 def main() -> None:
-    # app.py asks for the wide layout, but a page opened by its URL came out centered (Streamlit 1.67), and
-    # this list needs the width on a projector: the page asks again.
-    st.set_page_config(layout="wide")
     cockpit = open_page(t("ew.title"))
     model = model_section(cockpit)
     now, before, now_signals, defaulted = lists(cockpit, model)

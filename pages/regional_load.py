@@ -337,9 +337,6 @@ def manual_section(cockpit: Cockpit, load: Load, cases: pl.DataFrame) -> None:
                                        date=applied.effective.isoformat()), applied.effective)  # fmt: skip
 
 
-# app.py asks for the wide layout, but a page opened by its URL comes out centered (Streamlit 1.67); the
-# rebalancing tables need the width in a meeting, so the page asks again (as pages/early_warning.py does).
-st.set_page_config(layout="wide")
 cockpit = open_page(t("load.title"), rows="collectors")
 with st.spinner(t("shell.loading")):
     current = workload.load(cockpit.context)
