@@ -1,4 +1,4 @@
-"""Every UI string lives in dashboard/i18n.py: each key the code asks for exists."""
+"""Every UI string lives in dashboard/locales/*.toml (read by dashboard/i18n.py): each key the code asks for exists."""
 
 import re
 from pathlib import Path
