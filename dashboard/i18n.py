@@ -9,6 +9,9 @@ falls back to English key by key, and ``tests/test_i18n.py`` lists what is missi
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DEFAULT_LANGUAGE = "en"
@@ -22,14 +25,44 @@ def _load() -> dict[str, dict[str, str]]:
 STRINGS: dict[str, dict[str, str]] = _load()
 
 
-def t(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The text for ``key`` in ``language`` (falling back to English), with placeholders filled."""
-    table = STRINGS.get(language, {})
+# The language of the text being produced: an explicit override (a meeting pack, a CLI run, a test) wins;
+# otherwise the session's choice, read through a resolver the Streamlit shell registers; else English.
+_override: ContextVar[str | None] = ContextVar("rdash_language", default=None)
+_session_language: Callable[[], str | None] | None = None
+
+
+def register_session_language(resolver: Callable[[], str | None]) -> None:
+    """Let the app say which language the current session chose (called once by the shell)."""
+    global _session_language
+    _session_language = resolver
+
+
+def active_language() -> str:
+    """The language ``t`` uses when none is passed."""
+    chosen = _override.get()
+    if chosen is None and _session_language is not None:
+        chosen = _session_language()
+    return chosen if chosen in STRINGS else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Produce text in ``language`` inside the block, whatever the session chose (meeting packs, CLI)."""
+    token = _override.set(language)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def t(key: str, language: str | None = None, **values: object) -> str:
+    """The text for ``key`` in ``language`` (default: the active one; falling back to English), placeholders filled."""
+    table = STRINGS.get(language or active_language(), {})
     text = table.get(key) or STRINGS[DEFAULT_LANGUAGE][key]
     return text.format(**values) if values else text
 
 
-def label(prefix: str, value: str, language: str = DEFAULT_LANGUAGE) -> str:
+def label(prefix: str, value: str, language: str | None = None) -> str:
     """A data value shown to people (a bucket, a flow destination): translated where a string exists."""
     key = f"{prefix}.{value}"
     return t(key, language) if key in STRINGS[DEFAULT_LANGUAGE] else value

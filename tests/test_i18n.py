@@ -31,3 +31,15 @@ def test_placeholders_are_filled() -> None:
 
 def test_an_unknown_language_falls_back_to_english() -> None:
     assert t("aging.title", language="xx") == "Aging"
+
+
+def test_in_language_overrides_the_active_language_inside_the_block_only() -> None:
+    from dashboard.i18n import STRINGS, active_language, in_language
+
+    STRINGS.setdefault("xx-test", {})["aging.title"] = "Altersstruktur"
+    try:
+        with in_language("xx-test"):
+            assert (active_language(), t("aging.title")) == ("xx-test", "Altersstruktur")
+        assert (active_language(), t("aging.title")) == ("en", "Aging")
+    finally:
+        del STRINGS["xx-test"]
