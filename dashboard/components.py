@@ -58,6 +58,7 @@ COLUMN_KEYS = {
     "cycle_improvement": "col.cycle_improvement", "agreement_rate": "col.agreement_rate", "kept_rate": "col.kept_rate",
     "satisfaction": "col.satisfaction", "escalation_timely": "col.escalation_timely", "incidents": "col.incidents",
     "incident_kinds": "col.incident_kinds", "score": "col.score", "status": "col.status",
+    "original_score": "col.original_score", "original_rank": "col.original_rank",
     "hard_share": "col.hard_share", "low_grade_share": "col.low_grade_share", "period": "col.period",
     "selection": "col.selection", "channel": "col.channel", "outcome": "col.outcome", "reported_on": "col.reported_on",
     "kind": "col.kind", "confirmed": "col.confirmed", "confirmed_on": "col.confirmed_on", "filed_on": "col.filed_on",

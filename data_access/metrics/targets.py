@@ -334,3 +334,15 @@ def suggestions(history: list[pl.DataFrame]) -> pl.DataFrame:
 
 _SUGGESTION_SCHEMA = {"collector_id": pl.Int64, "target_type": pl.String, "tier": pl.String, "value": pl.Float64,
                       "quarters": pl.Int64, "index": pl.Float64, "expected": pl.Float64, "median": pl.Float64}  # fmt: skip
+
+
+def company_target(table: pl.DataFrame, metric: str, day: date) -> float | None:
+    """The company-wide target of ``metric`` in force on ``day`` (the narrowest period covering it, then the
+    latest set), or None when the table sets none."""
+    rows = table.filter((pl.col("target_type") == metric) & pl.col("region_id").is_null()
+                        & pl.col("collector_id").is_null() & (pl.col("period_start") <= day)
+                        & (pl.col("period_end") >= day))  # fmt: skip
+    if rows.is_empty():
+        return None
+    span = (pl.col("period_end") - pl.col("period_start"))
+    return float(rows.sort(span, pl.col("target_id"), descending=[False, True])["value"][0])
