@@ -33,7 +33,7 @@ def rows(url: str, sql: str, **params) -> list:  # noqa: ANN003
 
 
 def test_offer_defaults_edit_one_and_save(app_on, demo_copy_url) -> None:  # noqa: F811
-    app = app_on(demo_copy_url, script=PAGE)
+    app = app_on(demo_copy_url, script=PAGE, tperiod="quarter")
     assert not app.exception
     assert app.title[0].value == "Targets"
     assert "No targets are set for 2026-10-01 – 2026-12-31." in texts(app) or any(
