@@ -112,3 +112,33 @@ def test_the_path_so_far_against_the_path_to_target() -> None:
     assert (day[date(2026, 1, 19)], day[date(2026, 1, 20)], day[MID]) == (0.0, 0.3, 0.3)
     assert day[date(2026, 2, 15)] is None  # after the as-of date: not known yet
     assert found["to_target"][0] == pytest.approx(0.01) and found["to_target"][-1] == pytest.approx(0.9)
+
+
+def test_the_year_to_date_bad_debt_rate_and_its_projection() -> None:
+    # 31 Dec 2025 3,000.00 and 31 Jan 2026 2,600.00 outstanding: average 2,800.00. 100.00 written off by
+    # 14 Feb (45 days): 3.57 % so far; at that pace 100 x 365 / 45 = 811.11 a year: 28.97 %.
+    from data_access.metrics.bad_debt import write_offs, year_to_date
+    from data_access.metrics.buckets import Buckets
+    from data_access.metrics.snapshots import month_ends, snapshots
+
+    wo = book([(1, "2025-11-01", "2025-12-01", 100_000), (2, "2025-09-01", "2025-10-01", 200_000)],
+              payments=[(1, "2026-01-20", 30_000)], write_offs=[(2, "2026-01-10", 10_000), (2, "2025-12-20", 5_000)])
+    ends = month_ends(MID, 24)
+    year = year_to_date(write_offs(wo, MID), snapshots(wo, ends, Buckets.from_edges((0, 30))), MID)
+    # The December write-off is last year's: it lowers the 31 Dec balance (2,950.00) but is not counted.
+    assert (year.written_off_cents, year.days, year.year_days) == (10_000, 45, 365)
+    assert year.average_cents == (295_000 + 255_000) / 2
+    assert year.rate == pytest.approx(10_000 / 275_000)
+    assert year.projected == pytest.approx(10_000 / 275_000 * 365 / 45)
+
+
+def test_the_company_target_in_force_is_the_narrowest() -> None:
+    from data_access.metrics.targets import company_target
+
+    table = pl.DataFrame({"target_id": [1, 2, 3], "target_type": ["bad_debt_rate"] * 3, "region_id": [None, None, 1],
+                          "collector_id": [None] * 3, "period_start": [date(2026, 1, 1), Q1.start, Q1.start],
+                          "period_end": [date(2026, 12, 31), Q1.end, Q1.end], "value": [0.02, 0.015, 0.01]},
+                         schema_overrides={"region_id": pl.Int64, "collector_id": pl.Int64})  # fmt: skip
+    assert company_target(table, "bad_debt_rate", MID) == 0.015  # the quarter's, not the year's nor region 1's
+    assert company_target(table, "bad_debt_rate", date(2026, 5, 1)) == 0.02
+    assert company_target(table, "kept_rate", MID) is None
