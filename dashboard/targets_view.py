@@ -75,12 +75,12 @@ def for_people(rows: list[dict], problems: list[Problem], names: Names) -> pl.Da
             "tier": r.get("tier"), "region": names.regions.get(r.get("region_id")),  # type: ignore[arg-type]
             "collector": names.collectors.get(r.get("collector_id")),  # type: ignore[arg-type]
             "target": number, "unit": t(f"targets.unit.{metric.unit}") if metric else None,
+            "check": " · ".join(by_row.get(i, [])) or "✓",  # beside the number, where the eye is
             "owner": r.get("owner"), "rationale": r.get("rationale"), "basis": r.get("basis"),
-            "check": " · ".join(by_row.get(i, [])) or "✓",
         })  # fmt: skip
     schema = {"target_id": pl.Int64, "metric": pl.String, "tier": pl.String, "region": pl.String,
-              "collector": pl.String, "target": pl.Float64, "unit": pl.String, "owner": pl.String,
-              "rationale": pl.String, "basis": pl.String, "check": pl.String}  # fmt: skip
+              "collector": pl.String, "target": pl.Float64, "unit": pl.String, "check": pl.String,
+              "owner": pl.String, "rationale": pl.String, "basis": pl.String}  # fmt: skip
     return pl.DataFrame(shown, schema=schema, orient="row")
 
 

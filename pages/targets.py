@@ -291,7 +291,8 @@ def appeals_section(cockpit: Cockpit, who: work.Names) -> None:
                  "decided_on", "decision_note", "corrected_metric", "corrected_value", "filed_by", "decided_by")  # fmt: skip
         labels = {c: t(f"targets.col.{c}") for c in ("appeal_id", "metrics", "evidence", "decision_note",
                                                       "corrected_metric", "corrected_value", "filed_by", "decided_by")}
-        money_table(listed, currency=cockpit.currency, key="targets_appeals", labels=labels, height=280)
+        money_table(listed, currency=cockpit.currency, key="targets_appeals", labels=labels,
+                    height="auto" if listed.height <= 8 else 320)  # fmt: skip
     left, right = st.columns(2)
     with left:
         file_form(cockpit, who, window)

@@ -50,6 +50,19 @@ def test_pace_needed_and_status_of_a_recovery_rate_mid_quarter() -> None:
     assert rows["status"].to_list() == ["off track", "at risk", "on track", "off track"]
 
 
+def test_the_base_overdue_on_the_first_day_stays_what_falls_overdue_later_grows() -> None:
+    # Invoice 1 (1,000.00) is overdue on 1 Jan: its base is all there will be. Invoice 2 (1,000.00) falls due
+    # on 1 Feb and enters the pool on 2 Feb; 500.00 of it is paid on 10 Feb. By 14 Feb (f = 0.5): cash 800.00
+    # on a base of 2,000.00 = 40 %. Projected: cash 800 / 0.5 = 1,600 over 1,000 + 1,000 / 0.5 = 3,000: 53.3 %.
+    later = book([(1, "2025-11-01", "2025-12-01", 100_000), (2, "2026-01-01", "2026-02-01", 100_000)],
+                 payments=[(1, "2026-01-20", 30_000), (2, "2026-02-10", 50_000)])  # fmt: skip
+    row = tracked(later, targets(("recovery_overall", None, 0.60, None)), MID).row(0, named=True)
+    assert row["actual"] == pytest.approx(0.4)
+    assert row["pace"] == pytest.approx(1_600 / 3_000)
+    assert row["needed"] == pytest.approx((1_200 - 800) / 1_200)  # 60 % of 2,000 less 800, over the 1,200 left
+    assert row["status"] == "off track"  # 53.3 % is more than 6 points short of 60 %
+
+
 def test_a_rate_already_met_needs_nothing_more() -> None:
     # 950 of 1,000 paid by mid-quarter: actual 95 %, pace capped at 100 %, 90 % needs 0 % of the 50.00 left.
     paid = book([(1, "2025-11-01", "2025-12-01", 100_000)], payments=[(1, "2026-01-20", 95_000)])

@@ -9,9 +9,10 @@ the value of any scope at any day (sum the events up to that day), the roll-up c
 company (sum over the scope's events; the company also counts what no collector held) and the path
 of a metric through the period (the running value day by day).
 
-**Pace** is the value projected at the period's end from the run rate so far. For cash, amounts and
-the recovery rates the sums grow with time: projected = so far ÷ elapsed share of the period (capped
-at 100 % for a rate). For the bad-debt rate (annual) the rate to date is annualised, which is its own
+**Pace** is the value projected at the period's end from the run rate so far (f: the elapsed share of
+the period). The amount recovered: so far ÷ f. A recovery rate: cash ÷ f over the projected base, in
+which the balance overdue on the first day stays and what fell overdue since grows at its rate so far,
+(cash ÷ f) ÷ (opening + later ÷ f), capped at 100 %. For the bad-debt rate (annual) the rate to date is annualised, which is its own
 projection. The other ratios (agreement, kept, satisfaction, cycle reduction) are averages, whose run
 rate is the value so far. For the recovery rates pace also states the rate **needed** on the remaining
 book: (target × base − cash) ÷ (base − cash), the share of what is still uncollected that must come in.
@@ -184,12 +185,39 @@ def values(events: pl.DataFrame, period: Period, through: date) -> pl.DataFrame:
     for metric in METRICS:
         value = pl.when(pl.col("target_type") == metric).then(_value(metric, pl.lit(elapsed))).otherwise(value)
     result = sums.with_columns(value.alias("value"))
+    result = result.join(_opening(upto, period), on=["level", "region_id", "collector_id", "target_type", "tier"],
+                         how="left", nulls_equal=True)
+    opening = pl.when(pl.col("target_type").is_in([RECOVERY_RATE, "recovery_overall"])).then(
+        pl.col("den_opening")).alias("den_opening")  # fmt: skip
     return result.filter(~((pl.col("target_type") == "bad_debt_rate") & (pl.col("level") == COLLECTOR))).select(
-        "level", "region_id", "collector_id", "target_type", "tier", "value", "num", "den")
+        "level", "region_id", "collector_id", "target_type", "tier", "value", "num", "den", opening)
+
+
+def _opening(events: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """Per scope: the base that entered on the period's first day (the receivables already overdue then),
+    which does not grow with time, unlike what falls overdue later."""
+    first = events.filter((pl.col("date") == period.start) & pl.col("den").is_not_null())
+    frames = []
+    for level in (COMPANY, REGION, COLLECTOR):
+        frame = first
+        if level != COLLECTOR:
+            frame = frame.with_columns(pl.lit(None, pl.Int64).alias("collector_id"))
+        if level == COMPANY:
+            frame = frame.with_columns(pl.lit(None, pl.Int64).alias("region_id"))
+        if level == REGION:
+            frame = frame.filter(pl.col("region_id").is_not_null())
+        if level == COLLECTOR:
+            frame = frame.filter(pl.col("collector_id").is_not_null()).with_columns(
+                pl.col("region_id").first().over("collector_id"))
+        frames.append(frame.group_by("region_id", "collector_id", "target_type", "tier")
+                      .agg(pl.col("den").sum().alias("den_opening")).with_columns(pl.lit(level).alias("level")))
+    return pl.concat(frames, how="diagonal_relaxed").select("level", "region_id", "collector_id", "target_type",
+                                                            "tier", "den_opening")
 
 
 def _sums() -> list[pl.Expr]:
     return [pl.col("num").sum(), pl.col("den").sum(), pl.col("num2").sum(), pl.col("den2").sum(),
+
             pl.col("date").filter(pl.col("den").is_not_null()).n_unique().alias("points")]  # fmt: skip
 
 
@@ -226,7 +254,13 @@ def _pace(row: dict, share: float, closed: bool) -> dict:
     if row["target_type"] in CUMULATIVE:
         pace = actual / share
         if metric.unit == SHARE:
-            pace = min(pace, 1.0)
+            # Cash runs on at its rate so far; of the base, what was overdue on the first day is all there is,
+            # what fell overdue since grows at its own rate: projected = (cash ÷ f) ÷ (opening + later ÷ f).
+            opening = row.get("den_opening") or 0.0
+            projected_base = opening + ((den or 0.0) - opening) / share
+            pace = min(1.0, (num or 0.0) / share / projected_base) if projected_base > 0 else None
+            if pace is None:
+                return {"pace": None, "needed": None, "status": None}
             if den and den - (num or 0) > 0:
                 needed = max(0.0, (target * den - (num or 0)) / (den - (num or 0)))
     else:
