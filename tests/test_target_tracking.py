@@ -5,11 +5,13 @@ from datetime import date
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period
 from data_access.metrics.target_tracking import events, path, track, values
-from tests.books import TABLE_SCHEMAS, book
+from tests.books import TABLE_SCHEMAS, book, reassigned_books
 
 Q1 = Period(date(2026, 1, 1), date(2026, 3, 31))  # 90 days
 MID = date(2026, 2, 14)  # day 45 of 90: half the quarter has passed
@@ -155,3 +157,27 @@ def test_the_company_target_in_force_is_the_narrowest() -> None:
     assert company_target(table, "bad_debt_rate", MID) == 0.015  # the quarter's, not the year's nor region 1's
     assert company_target(table, "bad_debt_rate", date(2026, 5, 1)) == 0.02
     assert company_target(table, "kept_rate", MID) is None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reassigned_books(), st.dates(date(2025, 7, 1), date(2026, 6, 30)))
+def test_the_roll_up_adds_up_to_the_companys_recovery_whatever_the_hand_overs(generated, as_of) -> None:
+    """Collectors -> regions -> company: the company's cash and base are the recovery pool's (an independent
+    computation, recovery.recovery_pool), and the regions' sums never exceed the company's."""
+    from data_access.metrics.recovery import recovery_pool
+    from data_access.metrics.targets import period_of
+
+    period = period_of("quarter", as_of)
+    found = values(events(generated, EMPTY, period, as_of, 3, appraisal.settlements(generated)), period, as_of)
+    overall = found.filter(pl.col("target_type") == "recovery_overall")
+    pool = recovery_pool(generated, Period(period.start, as_of))
+    company = overall.filter(pl.col("level") == "company")
+    if pool.is_empty():
+        assert company.is_empty() or company["den"].fill_null(0).sum() == 0
+        return
+    assert company["num"].fill_null(0).item() == pool["collected_cents"].sum()
+    assert company["den"].item() == pool["entry_cents"].sum()
+    regions = overall.filter(pl.col("level") == "region")
+    assert regions["den"].fill_null(0).sum() <= company["den"].item()
+    collectors = overall.filter(pl.col("level") == "collector")
+    assert collectors["num"].fill_null(0).sum() <= company["num"].fill_null(0).item()
