@@ -21,9 +21,8 @@ from data_access.metrics.recovery import Period
 from data_access.metrics.target_tracking import AT_RISK_MARGIN, path, track, values
 from data_access.metrics.targets import (
     AMOUNT, COLLECTOR, COMPANY, METRICS, PERIOD_KINDS, REGION, SHARE, SUGGESTION_QUARTERS, in_period,
-    period_of, scheme_defaults, suggestions,
+    period_of, scheme_defaults, suggestions, window_closes,
 )  # fmt: skip
-from data_access.services.appeals import window_closes
 
 FLASH = "targets_flash"
 STATUS_ORDER = {"off track": 0, "missed": 0, "at risk": 1, "on track": 2, "met": 2}

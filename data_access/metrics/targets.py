@@ -149,6 +149,11 @@ def next_period(period: Period) -> Period:
     return period_of(kind, period.end + timedelta(days=1))
 
 
+def window_closes(period: Period, window_days: int) -> date:
+    """The last day an appeal against ``period`` can be filed (RDASH_APPEAL_WINDOW_DAYS after its end)."""
+    return period.end + timedelta(days=window_days)
+
+
 def level_of(region_id: int | None, collector_id: int | None) -> str:
     return COLLECTOR if collector_id is not None else REGION if region_id is not None else COMPANY
 

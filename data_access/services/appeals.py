@@ -18,14 +18,9 @@ from data_access.db.schema import appeals, collectors
 from data_access.db.writes import WriteRefused, audited_write
 from data_access.metrics.appraisal import APPEAL_MEASURES
 from data_access.metrics.recovery import Period
-from data_access.metrics.targets import kind_of
+from data_access.metrics.targets import kind_of, window_closes
 
 UPHELD, REJECTED = "upheld", "rejected"
-
-
-def window_closes(period: Period, window_days: int) -> date:
-    """The last day an appeal against ``period`` can be filed."""
-    return period.end + timedelta(days=window_days)
 
 
 def file_appeal(engine: Engine, *, collector_id: int, period: Period, measures: list[str], reason: str,
