@@ -234,3 +234,21 @@ def scatter_by_group(x: list[float], y: list[float], groups: list[str], names: l
     figure.update_layout(xaxis=dict(title=x_title, tickformat=".0%"),
                          yaxis=dict(title=y_title, tickformat=".0%" if y_percent else ".2f"), height=380)  # fmt: skip
     return figure
+
+
+def path_to_target(days: list, actual: list[float | None], to_target: list[float], *, actual_name: str,
+                   target_name: str, percent: bool, currency: str | None = None, title: str = "") -> go.Figure:  # fmt: skip
+    """A metric through its period, day by day: the path so far (solid) against the path to its target
+    (dashed); ``currency`` makes it an amount (values in units), ``percent`` a share."""
+    number = ".1%" if percent else ",.0f" if currency else ",.2f"
+    prefix = symbol(currency) if currency else ""
+    figure = go.Figure()
+    figure.add_scatter(x=days, y=to_target, name=target_name, mode="lines", line=dict(color="#1f2933", dash="dash",
+                       width=1.5), hovertemplate=f"{target_name}: {prefix}%{{y:{number}}}<extra></extra>")  # fmt: skip
+    figure.add_scatter(x=days, y=actual, name=actual_name, mode="lines", line=dict(color="#3b6ea8", width=3),
+                       hovertemplate=f"{actual_name}: {prefix}%{{y:{number}}}<extra></extra>")  # fmt: skip
+    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=280, hovermode="x unified",
+                         yaxis=dict(title=None, tickformat=".2~%" if percent else None, tickprefix=prefix,
+                                    rangemode="tozero"),
+                         margin=dict(l=10, r=10, t=60, b=10))  # fmt: skip
+    return figure

@@ -265,3 +265,67 @@ def _early_warning_signals(key: tuple, dates: tuple[date, ...], rules) -> pl.Dat
 
     book_key, promises, events = key
     return debtor_signals(portfolio(book_key), table(promises), table(events), list(dates), rules)
+
+
+# Targets and appeals (pages/targets.py): tracking computed once per period, as-of date and versions of the
+# tables it reads; writes through data_access.services, followed by after_write().
+
+TRACKING_TABLES = ("promises", "collection_actions", "satisfaction_surveys")
+
+
+def target_events(context: ViewContext, start: date, end: date) -> pl.DataFrame:
+    """Every dated event the target metrics of the period sum, up to the as-of date, unfiltered."""
+    key = (context.book_key(), *(context.table_key(name) for name in TRACKING_TABLES))
+    return _target_events(key, start, end, context.as_of)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _target_events(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
+    from data_access.metrics.target_tracking import events
+
+    book_key, *table_keys = key
+    tables = {k.table: table(k) for k in table_keys}
+    return events(portfolio(book_key), tables, Period(start, end), as_of, settings().promise_grace_days,
+                  settlements(book_key))  # fmt: skip
+
+
+def league_history(context: ViewContext, quarters: list[Period]) -> list[pl.DataFrame]:
+    """The league tables of whole past quarters (for suggestions), each as of its own end."""
+    key = appraisal_key(context)
+    return [_league(key, q.start, q.end, q.end) for q in quarters]
+
+
+def _engine(context: ViewContext):  # noqa: ANN202 - a SQLAlchemy engine
+    return store(context.url).engine
+
+
+def save_targets(context: ViewContext, rows: list[dict], period: Period, seen_version: int):  # noqa: ANN201
+    """Save a period's targets (data_access.services.targets); raises WriteRefused / InvalidTargets."""
+    from data_access.services.targets import save_targets as save
+
+    saved = save(_engine(context), rows, period=period, actor=context.actor, seen_version=seen_version)
+    after_write()
+    return saved
+
+
+def copy_targets(context: ViewContext, period: Period, seen_version: int) -> tuple[Period, int]:
+    from data_access.services.targets import copy_to_next_period
+
+    copied = copy_to_next_period(_engine(context), period, actor=context.actor, seen_version=seen_version)
+    after_write()
+    return copied
+
+
+def file_appeal(context: ViewContext, **fields) -> int:  # noqa: ANN003 - the service's keywords
+    from data_access.services.appeals import file_appeal as file
+
+    appeal_id = file(_engine(context), actor=context.actor, window_days=settings().appeal_window_days, **fields)
+    after_write()
+    return appeal_id
+
+
+def decide_appeal(context: ViewContext, appeal_id: int, **fields) -> None:  # noqa: ANN003
+    from data_access.services.appeals import decide_appeal as decide
+
+    decide(_engine(context), appeal_id, actor=context.actor, **fields)
+    after_write()

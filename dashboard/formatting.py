@@ -40,7 +40,7 @@ def rate(value: float) -> str:
 RATE_COLUMNS = frozenset({"stay_rate", "roll_rate", "chain_to_write_off", "post_write_off_recovery", "loss_rate",
                           "dilution", "bad_debt_rate", "coverage"})  # fmt: skip
 NUMBER_FORMATS = {
-    "score": "%.1f", "adjusted": "%.2f", "satisfaction": "%.2f", "scalar": "%.2f",
+    "score": "%.1f", "original_score": "%.1f", "original_rank": "%d", "adjusted": "%.2f", "satisfaction": "%.2f", "scalar": "%.2f",
     "cycle_days": "%.1f d", "cycle_median": "%.1f d", "weighted_dpd": "%.1f d", "median_age_days": "%.0f d",
     "max_dpd": "%d d", "dpd": "%d d", "age_days": "%d d",
 }  # fmt: skip

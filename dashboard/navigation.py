@@ -22,6 +22,7 @@ PAGES = (
     PageSpec("pages/bad_debt.py", "nav.bad_debt", ":material/trending_down:", "bad_debt"),
     PageSpec("pages/factoring.py", "nav.factoring", ":material/account_tree:", "factoring"),
     PageSpec("pages/league.py", "nav.league", ":material/leaderboard:", "league"),
+    PageSpec("pages/targets.py", "nav.targets", ":material/flag:", "targets"),
     PageSpec("pages/early_warning.py", "nav.early_warning", ":material/crisis_alert:", "early_warning"),
     PageSpec("pages/regional_load.py", "nav.regional_load", ":material/groups:", "regional_load"),
     PageSpec("pages/audit.py", "nav.audit", ":material/fact_check:", "audit"),

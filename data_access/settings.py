@@ -121,6 +121,8 @@ SETTINGS: tuple[Setting, ...] = (
         Rule(lambda v: len(v) == 3 and all(x >= 0 for x in v) and abs(sum(v) - 1.0) <= 1e-9,
              "three weights adding up to 1 (quantity, quality, behaviour), e.g. 0.5,0.3,0.2"),
     ),
+    Setting("APPEAL_WINDOW_DAYS", "10", "Days after a period closes within which a collector can appeal its appraisal "
+            "(docs/targets.md).", _positive("10")),
     # Regional load and rebalancing (docs/workload.md)
     Setting("LOAD_BUCKET_WEIGHTS", "2,3,4,5,6",
             "Effort points a case takes per month by its oldest overdue bucket (1-30, 31-60, 61-90, 91-180, 180+ "
@@ -190,6 +192,7 @@ class Settings:
     kept_target: float
     satisfaction_target: float
     cycle_improvement_target: float
+    appeal_window_days: int
     load_bucket_weights: tuple[float, ...]
     load_grade_weights: tuple[float, ...]
     load_over: float

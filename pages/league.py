@@ -45,6 +45,20 @@ def period_controls() -> tuple[str, list[str]]:
     return kind, levels
 
 
+def which_period(kind: str, cockpit: Cockpit) -> Period:
+    """The period shown (``lstart=`` in the URL): the one containing the as-of date (to date) or one of the four
+    before it, whole. A past period is judged as of the as-of date, so an appeal decided since shows."""
+    periods = appraisal.periods_back(kind, cockpit.view.as_of, 5)[::-1]
+    starts = [p.start.isoformat() for p in periods]
+    key = f"league_start_{kind}"
+    url_widget(key, "lstart", default=starts[0], parse=one_of(starts), label=t("targets.period"))
+    chosen = st.selectbox(t("targets.period"), starts, key=key,
+                          format_func=lambda s: period_label(*next((p.start, p.end) for p in periods
+                                                                   if p.start.isoformat() == s)))  # fmt: skip
+    url_write(key, "lstart", chosen, default=starts[0])
+    return next(p for p in periods if p.start.isoformat() == chosen)
+
+
 def for_people(table: pl.DataFrame, cockpit: Cockpit) -> pl.DataFrame:
     """The league table as shown: targets beside each measure, translated status and level, signed rank change."""
     settings = cockpit.settings
@@ -53,7 +67,11 @@ def for_people(table: pl.DataFrame, cockpit: Cockpit) -> pl.DataFrame:
         pl.lit(settings.cycle_improvement_target).alias("cycle_target"),
         pl.lit(settings.satisfaction_target).alias("satisfaction_target"),
         pl.lit(settings.escalation_target).alias("escalation_target"), pl.lit(settings.kept_target).alias("kept_target"),
-        pl.col("status").replace({"veto": t("status.veto"), "under appeal": t("status.under appeal")}),
+        pl.col("status").replace({s: t(f"status.{s}") for s in ("veto", "under appeal", "appeal upheld",
+                                                                 "appeal rejected")}),
+        # An upheld correction keeps the original beside it; where nothing was corrected the cells stay empty.
+        pl.when(pl.col("original_score") != pl.col("score")).then(pl.col("original_score")).alias("original_score"),
+        pl.when(pl.col("original_score") != pl.col("score")).then(pl.col("original_rank")).alias("original_rank"),
         pl.col("level").replace({v: t(f"league.level.{v}") for v in LEVELS}),
         # Places gained or lost, signed so a glance tells up from down.
         pl.when(pl.col("rank_change") > 0).then(pl.format("▲ {}", pl.col("rank_change")))
@@ -64,7 +82,8 @@ def for_people(table: pl.DataFrame, cockpit: Cockpit) -> pl.DataFrame:
                                               return_dtype=pl.String),
     ).select(
         # What the rank rests on comes first: score and status (a veto says so), then the measures.
-        "rank", "rank_change", "collector_id", "collector", "score", "status", "region", "level", "cases",
+        "rank", "rank_change", "collector_id", "collector", "score", "status", "original_score", "original_rank",
+        "region", "level", "cases",
         "cases_closed", "recovered_cents", *tier_columns, "recovery_rate", "recovery_target", "adjusted", "cycle_days",
         "cycle_improvement", "cycle_target", "agreement_rate", "kept_rate", "kept_target", "satisfaction",
         "satisfaction_target", "escalation_timely", "escalation_target", "incidents", "incident_kinds",
@@ -209,7 +228,7 @@ def scorecard_section(cockpit: Cockpit, collector_id: int, kind: str, period: Pe
 def main() -> None:
     cockpit = open_page(t("league.title"), rows="collectors")
     kind, levels = period_controls()
-    period = appraisal.period_containing(kind, cockpit.view.as_of)
+    period = which_period(kind, cockpit)
     previous = appraisal.previous_period(kind, period)
     st.caption(t("league.period", period=period_label(period.start, period.end),
                  previous=period_label(previous.start, previous.end)))  # fmt: skip

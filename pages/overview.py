@@ -17,6 +17,7 @@ from data_access.book.portfolio import Portfolio
 from data_access.metrics import aging, bad_debt, factoring, monthly
 from data_access.metrics.attention import attention_items
 from data_access.metrics.bad_debt import Driver
+from data_access.metrics.targets import company_target
 from data_access.metrics.recovery import Period, kept_rate, overall_recovery, promise_results, recovery_by_tier, recovery_pool
 
 SHOWN_MONTHS = 24
@@ -73,6 +74,28 @@ def kpi_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, month: d
     ])  # fmt: skip
     if not comparable or any(month[name] is None for name in ("dso", "cei", "bad_debt_rate")):
         st.caption(t("overview.too_early", first=cockpit.options.first_date))
+
+
+def year_section(cockpit: Cockpit, book: Portfolio, snaps: pl.DataFrame) -> None:
+    """The executives' question: will the year end under the bad-debt target? Year to date, the year-end
+    projection with its basis, and the target, beside the trailing-12-month rate above."""
+    as_of = cockpit.view.as_of
+    year = bad_debt.year_to_date(bad_debt.write_offs(book, as_of), snaps, as_of)
+    target = company_target(cockpit.unfiltered("targets"), "bad_debt_rate", as_of)
+    target = cockpit.settings.bad_debt_target if target is None else target
+    kpi_row([
+        Kpi(t("overview.kpi.bad_debt_ytd"), shown(year.rate, lambda v: share(v, 2)), t("overview.kpi.bad_debt_ytd_help")),
+        Kpi(t("overview.kpi.bad_debt_projected"), shown(year.projected, lambda v: share(v, 2)),
+            t("overview.kpi.bad_debt_projected_help", year_days=year.year_days, days=year.days),
+            None if year.projected is None else
+            f"{signed_points(year.projected - target)} · {t('overview.delta.target', target=share(target))}", "inverse"),
+        Kpi(t("overview.kpi.bad_debt_year_target"), share(target, 2), t("overview.kpi.bad_debt_year_target_help")),
+    ])  # fmt: skip
+    if year.projected is not None:
+        st.caption(t("overview.year_question", target=share(target, 2), projected=share(year.projected, 2),
+                     days=year.days, written=money(year.written_off_cents, cockpit.currency),
+                     average=money(int(year.average_cents or 0), cockpit.currency),
+                     verdict=t("overview.year_yes" if year.projected < target else "overview.year_no")))  # fmt: skip
 
 
 def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: Driver | None) -> None:
@@ -151,6 +174,7 @@ def main() -> None:
     driver = bad_debt.bad_debt_driver(bad_debt.write_offs(book, as_of), snaps, cockpit.dimensions(),
                                       since=ends[-12].replace(day=1))  # fmt: skip
     kpi_section(cockpit, state, book, month, before, tiers_now)
+    year_section(cockpit, book, snaps)
     trend_section(cockpit, series, month, driver)
     attention_section(cockpit, state, book, driver, tiers_now)
     freshness(cockpit)

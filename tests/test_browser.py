@@ -431,3 +431,28 @@ def test_the_pages_with_links_and_picks_on_a_screen(server, browser) -> None:
             shoot(f"{name}_{then.strip(':').lower()}")
         assert page.locator('[data-testid="stException"]').count() == 0
         page.close()
+
+
+def test_targets_offer_defaults_and_save_then_track(writable_server, browser) -> None:
+    """The Targets page in a browser: the year's targets tracked with status and a chart per metric; a quarter
+    without targets gets the scheme's defaults offered, saved in one click, and then tracked."""
+    page = open_page(browser, f"{writable_server}/targets", "targets_year.png")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_role("heading", name="Tracking").count() == 1
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 6  # one chart per metric of the company
+    page.close()
+    page = open_page(browser, f"{writable_server}/targets?tperiod=quarter", "targets_quarter_empty.png")
+    assert page.get_by_text("No targets are set for", exact=False).count() == 1
+    page.get_by_role("button", name="Offer the scheme's defaults").click()
+    settle(page)
+    page.get_by_role("button", name="Save").click()
+    settle(page)
+    assert page.get_by_text("Targets saved: 6 added, 0 changed, 0 removed.", exact=True).count() == 1
+    assert page.get_by_text("No targets are set for", exact=False).count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1920, 1080), (1280, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(700)
+        page.screenshot(path=str(SHOTS / f"targets_saved_{width}x{height}.png"), full_page=True)
+    page.close()

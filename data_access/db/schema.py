@@ -281,8 +281,10 @@ targets = Table(
     _fk("region_id", "regions.region_id", nullable=True),
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
-    Column("value", Numeric(12, 6), nullable=False),
+    Column("value", Numeric(12, 6), nullable=True, comment="a rate (0-1) or a score; NULL for an amount target"),
     Column("rationale", Text, nullable=False),
+    _money("value_cents", nullable=True),  # an amount target (amount recovered); NULL for a rate or score
+    Column("owner", String(120), nullable=True, comment="who answers for the target (NULL: set before 0004)"),
 )
 
 appeals = Table(
@@ -296,6 +298,13 @@ appeals = Table(
     Column("status", String(12), nullable=False),
     Column("reason", Text, nullable=False),
     Column("decided_on", Date, nullable=True),
+    Column("metrics", Text, nullable=True, comment="metrics contested, comma-separated (NULL: filed before 0004)"),
+    Column("evidence", Text, nullable=True, comment="the collector's evidence note"),
+    Column("filed_by", String(120), nullable=True),
+    Column("decided_by", String(120), nullable=True),
+    Column("decision_note", Text, nullable=True, comment="the manager's note or reason for the decision"),
+    Column("corrected_metric", String(32), nullable=True, comment="the measure an upheld appeal corrects"),
+    Column("corrected_value", Numeric(12, 6), nullable=True, comment="its corrected value (rate, score or days)"),
     CheckConstraint("status IN ('open', 'upheld', 'rejected')", name="status"),
 )
 

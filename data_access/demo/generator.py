@@ -897,6 +897,7 @@ def _default_targets(start: date, end: date) -> pl.DataFrame:
         pl.Series("target_id", range(1, len(rows) + 1)),
         pl.lit(None, pl.Int64).alias("collector_id"),
         pl.lit(None, pl.Int64).alias("region_id"),
+        pl.lit("Collections manager").alias("owner"),  # who answers for the company's targets
     )
 
 

@@ -35,6 +35,11 @@ from data_access.metrics.recovery import TIERS, Period, promise_results, recover
 from data_access.metrics.targets import RecoveryTargets
 
 KINDS = ("month", "quarter", "year")
+# The measures an appeal can contest and an upheld appeal can correct, with the range of a corrected value.
+APPEAL_MEASURES: dict[str, tuple[float, float]] = {
+    "recovery_rate": (0.0, 1.0), "cycle_improvement": (-1.0, 1.0), "satisfaction": (1.0, 5.0),
+    "kept_rate": (0.0, 1.0), "escalation_timely": (0.0, 1.0), "score": (0.0, 100.0),
+}  # fmt: skip
 
 
 def period_containing(kind: str, day: date) -> Period:
@@ -396,7 +401,50 @@ def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Perio
     # A ratio over nothing (no entries, no previous cycle) is unknown, not NaN or infinite.
     floats = [name for name, dtype in result.schema.items() if dtype == pl.Float64]
     result = result.with_columns(pl.when(pl.col(name).is_finite()).then(pl.col(name)).alias(name) for name in floats)
-    return rank(composite(result, targets))
+    return rank(with_appeals(result, tables["appeals"], period, as_of, targets))
+
+
+def with_appeals(measures: pl.DataFrame, appeals: pl.DataFrame, period: Period, as_of: date,
+                 targets: Targets) -> pl.DataFrame:  # fmt: skip
+    """The composite score with the appeals against exactly this period applied, as they stood at ``as_of``.
+
+    ``original_score`` and ``original_rank`` are the score and rank before any correction. An upheld appeal
+    with a corrected figure replaces that measure (or the score itself) for its collector and the score is
+    recomputed from it; the compliance veto still sets a score to 0. ``appeal`` says where the latest
+    appeal against the period stands (open, upheld, rejected; null: none) with its note and correction.
+    """
+    original = composite(measures, targets)
+    original = original.with_columns(pl.col("score").alias("original_score"),
+                                     pl.col("score").rank(method="min", descending=True).cast(pl.Int32)
+                                     .alias("original_rank"))  # fmt: skip
+    against = appeals_as_of(appeals, as_of).filter((pl.col("period_start") == period.start)
+                                                   & (pl.col("period_end") == period.end))  # fmt: skip
+    for name in ("decision_note", "corrected_metric", "corrected_value"):
+        if name not in against.columns:
+            against = against.with_columns(pl.lit(None).alias(name))
+    decided = pl.col("status") != APPEAL_OPEN  # a decision not yet made by as_of corrects nothing
+    latest = against.sort("filed_on", "appeal_id").group_by("collector_id").last().select(
+        "collector_id", pl.col("status").alias("appeal"),
+        pl.when(decided).then(pl.col("decision_note")).alias("appeal_note"),
+        pl.when(decided & (pl.col("status") == "upheld")).then(pl.col("corrected_metric")).alias("corrected_measure"),
+        pl.when(decided & (pl.col("status") == "upheld")).then(pl.col("corrected_value").cast(pl.Float64))
+        .alias("corrected_value"),
+    )  # fmt: skip
+    joined = measures.join(latest, on="collector_id", how="left")
+    fixed = joined.with_columns(
+        pl.when(pl.col("corrected_measure") == name).then(pl.col("corrected_value")).otherwise(pl.col(name)).alias(name)
+        for name in APPEAL_MEASURES if name != "score" and name in joined.columns
+    )  # fmt: skip
+    scored = composite(fixed, targets)
+    scored = scored.with_columns(
+        pl.when((pl.col("corrected_measure") == "score") & (pl.col("incidents") == 0))
+        .then(pl.col("corrected_value")).otherwise(pl.col("score")).alias("score"),
+        pl.when(pl.col("status") != "").then(pl.col("status"))
+        .when(pl.col("appeal").is_in(["upheld", "rejected"])).then(pl.format("appeal {}", pl.col("appeal")))
+        .otherwise(pl.col("status")).alias("status"),
+    )  # fmt: skip
+    return scored.join(original.select("collector_id", "original_score", "original_rank"), on="collector_id",
+                       how="left")
 
 
 def rank(frame: pl.DataFrame) -> pl.DataFrame:

@@ -130,3 +130,45 @@ def write_off_candidates(state: pl.DataFrame, book: Portfolio, events: pl.DataFr
                 "outstanding_cents", "last_payment", "events", "latest_event", "latest_event_date")  # fmt: skip
         .sort("outstanding_cents", descending=True)
     )
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """The bad-debt rate of the year so far, and where it is heading (docs/targets.md, "Year-end bad debt").
+
+    rate = write-offs dated 1 January to D ÷ the average outstanding at the month ends from the end of the
+    previous year to the last one on or before D (not annualised). projected = the same write-offs at their
+    run rate to 31 December (× days in the year ÷ days elapsed) over the same average: the annual rate the
+    year ends with if write-offs continue at this pace."""
+
+    written_off_cents: int
+    average_cents: float | None
+    days: int
+    year_days: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.written_off_cents / self.average_cents if self.average_cents else None
+
+    @property
+    def projected(self) -> float | None:
+        rate = self.rate
+        return None if rate is None else rate * self.year_days / self.days
+
+
+def year_to_date(written: pl.DataFrame, snaps: pl.DataFrame, as_of: date) -> YearToDate:
+    """``written``: write-offs (``write_offs``); ``snaps``: month-end snapshots covering the end of last year
+    and every month end of this year up to ``as_of`` (``snapshots.snapshots``; a month end without a row has
+    nothing outstanding)."""
+    start = date(as_of.year, 1, 1)
+    ends = [start - timedelta(days=1)]
+    for month in range(1, as_of.month + 1):
+        last = date(as_of.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        if last <= as_of:
+            ends.append(last)
+    total = dict(snaps.filter(pl.col("month_end").is_in(ends)).group_by("month_end")
+                 .agg(pl.col("balance_cents").sum()).iter_rows())  # fmt: skip
+    average = sum(total.get(end, 0) for end in ends) / len(ends)
+    in_year = written.filter(pl.col("date").is_between(start, as_of))
+    year_days = (date(as_of.year, 12, 31) - start).days + 1
+    return YearToDate(int(in_year["amount_cents"].sum()), average or None, (as_of - start).days + 1, year_days)

@@ -26,6 +26,9 @@ def ranked_within(chosen: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
     A collector absent from the previous period has no rank change.
     """
     before = previous.filter(pl.col("collector_id").is_in(chosen["collector_id"].implode()))
+    if "original_score" in chosen.columns:  # the rank before any upheld appeal, within the selection too
+        chosen = chosen.with_columns(pl.col("original_score").rank(method="min", descending=True).cast(pl.Int32)
+                                     .alias("original_rank"))  # fmt: skip
     return appraisal.with_rank_change(appraisal.rank(chosen.drop("rank")), appraisal.rank(before.drop("rank")))
 
 

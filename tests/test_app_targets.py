@@ -1,0 +1,107 @@
+"""The Targets page under AppTest, on a private copy of the demo database: the scheme's defaults offered,
+a target edited in the table and saved (one audited write), an invalid edit explained beside its row and
+not saved, and an appeal filed and decided, after which the Collectors page shows the corrected score
+and rank with the original beside them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import text
+
+from data_access.db.audit import verify_chain
+from data_access.db.engine import open_engine
+from tests.test_app import app_on, texts  # noqa: F401 - the fixture is shared
+
+PAGE = "pages/targets.py"
+
+
+def button(app, label: str):  # noqa: ANN001, ANN201
+    return next(b for b in app.button if b.label.startswith(label))
+
+
+def edit(app, edited: dict) -> None:  # noqa: ANN001
+    """Edit cells of the target editor as the browser does: its state under its current key."""
+    key = f"targets_editor_{app.session_state['targets_work']['generation']}"
+    app.session_state[key] = {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
+
+
+def rows(url: str, sql: str, **params) -> list:  # noqa: ANN003
+    with open_engine(url).connect() as connection:
+        return connection.execute(text(sql), params).all()
+
+
+def test_offer_defaults_edit_one_and_save(app_on, demo_copy_url) -> None:  # noqa: F811
+    app = app_on(demo_copy_url, script=PAGE, tperiod="quarter")
+    assert not app.exception
+    assert app.title[0].value == "Targets"
+    assert "No targets are set for 2026-10-01 – 2026-12-31." in texts(app) or any(
+        "No targets are set" in i.value for i in app.info)
+    button(app, "Offer the scheme's defaults").click().run()
+    editor = app.data_editor[0].value
+    assert editor["target"].tolist() == [90.0, 80.0, 70.0, 50.0, 10.0, 2.0]
+    assert set(editor["check"]) == {"✓"}
+    # An invalid edit (120 %) is explained beside its row and the save stays disabled.
+    edit(app, {0: {"target": 120.0}})
+    app.run()
+    assert app.data_editor[0].value["check"][0] == "A rate must be between 0 and 100 %; got 120 %."
+    assert button(app, "Save").disabled
+    assert "1 problem(s) in row(s) 1" in app.warning[0].value
+    # Corrected to 95 %: saved as one audited write.
+    edit(app, {0: {"target": 95.0}})
+    app.run()
+    assert not button(app, "Save").disabled
+    button(app, "Save").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == "Targets saved: 6 added, 0 changed, 0 removed."
+    saved = rows(demo_copy_url, "SELECT tier, value, owner FROM targets WHERE period_start = '2026-10-01' "
+                                "AND target_type = 'recovery_rate' ORDER BY tier")  # fmt: skip
+    assert [(tier, float(value)) for tier, value, _ in saved] == [("1-30", 0.95), ("31-60", 0.8), ("61-90", 0.7),
+                                                                  ("90+", 0.5)]  # fmt: skip
+    (action, changes), = rows(demo_copy_url, "SELECT action, changes FROM audit_log ORDER BY audit_id DESC LIMIT 1")
+    assert action == "targets_save" and len(json.loads(changes)) == 6
+    # The tracking table now shows the quarter's targets with pace and status.
+    tracking = app.dataframe[0].value
+    assert list(tracking["scope"][:1]) == ["Company"] and len(tracking) == 6
+    assert set(tracking["status"]) <= {"On track", "At risk", "Off track", "—"}
+
+
+def test_file_and_decide_an_appeal(app_on, demo_copy_url) -> None:  # noqa: F811
+    taken = {r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM appeals WHERE period_start = '2026-07-01'")}
+    collector = next(r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM collectors ORDER BY 1")
+                     if r[0] not in taken)
+    app = app_on(demo_copy_url, script=PAGE)
+    app.selectbox(key="appeal_collector").set_value(collector)
+    app.selectbox(key="appeal_kind").set_value("quarter")
+    app.date_input(key="appeal_day").set_value(date(2026, 9, 15))
+    app.multiselect(key="appeal_measures").set_value(["score"])
+    app.text_area(key="appeal_reason").set_value("A paid case was credited to the previous owner")
+    app.date_input(key="appeal_filed_on").set_value(date(2026, 10, 11))  # one day too late
+    button(app, "File the appeal").click().run()
+    assert "closed on 2026-10-10" in app.error[0].value
+    app.date_input(key="appeal_filed_on").set_value(date(2026, 10, 5))
+    button(app, "File the appeal").click().run()
+    assert not app.exception and app.success[0].value.startswith("Appeal #")
+    (appeal_id,) = rows(demo_copy_url, "SELECT max(appeal_id) FROM appeals")[0]
+    app.selectbox(key="decide_appeal").set_value(appeal_id)
+    app.radio(key="decide_decision").set_value("upheld")
+    app.selectbox(key="decide_measure").set_value("score")
+    app.number_input(key="decide_value").set_value(100.0)
+    app.text_area(key="decide_note").set_value("Payment slip confirms the collector's work")
+    app.date_input(key="decide_on").set_value(date(2026, 10, 20))
+    button(app, "Record the decision").click().run()
+    assert not app.exception and app.success[0].value == f"Appeal #{appeal_id}: Upheld."
+    status, value, by = rows(demo_copy_url, "SELECT status, corrected_value, decided_by FROM appeals "
+                                            "WHERE appeal_id = :i", i=appeal_id)[0]  # fmt: skip
+    assert (status, float(value), by) == ("upheld", 100.0, "dashboard user")
+    actions = [r[0] for r in rows(demo_copy_url, "SELECT action FROM audit_log ORDER BY audit_id")]
+    assert actions[-2:] == ["appeal_file", "appeal_upheld"]
+    assert verify_chain(open_engine(demo_copy_url)).ok
+    # The Collectors page, on the third quarter: rank 1 with 100, the original score and rank beside it.
+    league = app_on(demo_copy_url, script="pages/league.py", period="quarter", lstart="2026-07-01")
+    assert not league.exception
+    table = league.dataframe[0].value
+    mine = table[table["collector_id"] == collector].iloc[0]
+    assert (mine["rank"], mine["score"], mine["status"]) == (1, 100.0, "Appeal upheld")
+    assert mine["original_score"] < 100 and mine["original_rank"] > 1
