@@ -251,6 +251,7 @@ class _Importer:
         defaults = [pl.col(f.name).fill_null(pl.lit(f.default)) for f in present if f.default is not None]
         absent = [pl.lit(f.default).alias(f.name) for f in spec.fields if f.name not in mapping.sources and f.kind != REF]
         frame = frame.with_columns(*defaults, *absent)
+        frame = frame.with_columns(pl.col(f.name).fill_null(pl.col(f.fallback)) for f in spec.fields if f.fallback)
         return frame.with_columns(pl.col(f.name).alias(f.target) for f in spec.fields
                                   if f.kind != REF and f.target != f.name)  # fmt: skip
 

@@ -34,6 +34,7 @@ class Field:
     parent: str = ""
     choices: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
+    fallback: str = ""  # another field whose value fills this one when the file has none
 
     @property
     def target(self) -> str:
@@ -72,7 +73,7 @@ def _reduction(table: str, day: str, *extra: Field) -> Target:
 
 TARGETS: dict[str, Target] = {t.table: t for t in (
     Target("regions", ("name",), (Field("name", TEXT, synonyms=("region", "region_name", "区域")),
-                                  Field("name_zh", TEXT, required=False))),
+                                  Field("name_zh", TEXT, required=False, fallback="name"))),
     Target("collectors", ("name",), (
         Field("name", TEXT, synonyms=("collector", "collector_name", "催收专员")),
         _ref("region", "regions"),
