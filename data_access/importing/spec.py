@@ -101,7 +101,7 @@ TARGETS: dict[str, Target] = {t.table: t for t in (
     )),
     Target("invoices", ("invoice_number",), (
         Field("invoice_number", TEXT, synonyms=("invoice", "invoice_no", "invoicenumber", "number", "发票号")),
-        _ref("client", "clients"), _ref("debtor", "debtors", True, "customer", "customerid", "buyer"),
+        _ref("client", "clients"), _ref("debtor", "debtors", True, "customer", "customerid", "buyer", "债务人"),
         Field("issue_date", DATE, synonyms=("invoice_date", "invoicedate", "date", "开票日期")),
         Field("due_date", DATE, synonyms=("duedate", "到期日")),
         _money("amount", True, None, "invoice_amount", "invoiceamount", "金额"),
