@@ -26,7 +26,7 @@ from sqlalchemy import Engine, Table, func, select
 from data_access.db import schema
 from data_access.db.writes import Writer, audited_write
 from data_access.importing import parsing
-from data_access.importing.mapping import Profile, TargetMapping, source_expr
+from data_access.importing.mapping import PROFILE_META_PREFIX, Profile, TargetMapping, parse_profile, source_expr
 from data_access.importing.spec import BOOL, DATE, DECIMAL, INT, LOAD_ORDER, MONEY, REF, TEXT, Field, Target, target
 
 ALL, VALID = "all", "valid"
@@ -95,8 +95,11 @@ class _RollBack(Exception):
 
 def import_file(engine: Engine, path: Path, profile: Profile, *, actor: str, mode: str = ALL,
                 chunk_rows: int = 100_000, progress: Progress | None = None, file_name: str | None = None,
-                max_problems: int = 5_000) -> ImportResult:  # fmt: skip
-    """Validate and import ``path`` with ``profile``; see the module docstring. Never half-writes."""
+                max_problems: int = 5_000, dry_run: bool = False) -> ImportResult:  # fmt: skip
+    """Validate and import ``path`` with ``profile``; see the module docstring. Never half-writes.
+
+    ``dry_run``: validate and count exactly as an import would (inside the transaction), then roll back.
+    """
     if mode not in (ALL, VALID):
         raise ValueError(f"mode must be {ALL!r} (all or nothing) or {VALID!r} (the valid rows); got {mode!r}")
     name = file_name or path.name
@@ -121,7 +124,7 @@ def import_file(engine: Engine, path: Path, profile: Profile, *, actor: str, mod
                     progress(result.rows_read, total)
             if result.rows_read == 0:
                 importer.problem(None, "", "", "the file has no data rows", "check the file and its header", "")
-            if (mode == ALL and not result.valid) or result.changed == 0:
+            if dry_run or (mode == ALL and not result.valid) or result.changed == 0:
                 raise _RollBack
             if not writer.query(select(schema.meta.c.key).where(schema.meta.c.key == "source")):
                 writer.set_meta("source", f"imported from {name}")
@@ -232,7 +235,7 @@ class _Importer:
         missing = [f for f in spec.fields if f.name not in mapping.sources and f.required]
         if missing:
             raise ValueError(f"{mapping.table}: the mapping gives no column for required field(s) "
-                             f"{[f.name for f in missing]}; map them to a column or a constant (=value).")  # fmt: skip
+                             f"{[f.name for f in missing]}; map them to a column, or give a constant as =value.")  # fmt: skip
         text = [pl.col(f"_raw_{f.name}").str.strip_chars().replace("", None).alias(f"_raw_{f.name}") for f in present]
         frame = raw.with_columns(text).with_columns(self.typed(f) for f in present)
         for f in present:
@@ -484,3 +487,19 @@ def _polars_type(column) -> pl.DataType:  # noqa: ANN001 - a SQLAlchemy Column
     from data_access.db.store import _polars_type as store_type
 
     return store_type(column)
+
+
+def save_profile(engine: Engine, profile: Profile, *, actor: str) -> None:
+    """Keep a mapping under its name for the next import (``meta``, through the write door)."""
+    name = profile.name.strip()
+    if not name:
+        raise ValueError("Give the profile a name, e.g. the system the file comes from.")
+    with audited_write(engine, actor=actor, action="save_import_profile", tables=("meta",),
+                       details={"profile": name}) as writer:  # fmt: skip
+        writer.set_meta(PROFILE_META_PREFIX + name, profile.to_toml())
+
+
+def saved_profiles(meta: dict[str, str]) -> dict[str, Profile]:
+    """The profiles saved in the database, by name (from its ``meta`` rows)."""
+    return {key.removeprefix(PROFILE_META_PREFIX): parse_profile(value, key)
+            for key, value in sorted(meta.items()) if key.startswith(PROFILE_META_PREFIX)}  # fmt: skip
