@@ -53,9 +53,12 @@ def preview(upload: Upload, encoding: str | None = None) -> Preview:
     detected = (encoding or parsing.detect_encoding(path)) if kind == "csv" else None
     first = next(parsing.read_chunks(path, encoding=detected, chunk_rows=2000), None)
     head = first.frame if first else pl.DataFrame()
-    values = [v for c in head.columns for v in head[c].drop_nulls().to_list()]
-    return Preview(head.columns, head.head(20), detected, parsing.detect_date_format(values),
-                   parsing.detect_decimal(values))  # fmt: skip
+    columns = [head[c].drop_nulls().to_list() for c in head.columns]
+    # The date format of the columns that hold dates; the decimal separator of those that hold amounts.
+    formats = [f for values in columns if (f := parsing.detect_date_format(values))]
+    amounts = [v for values in columns for v in values if parsing.looks_like_amount(v)]
+    return Preview(head.columns, head.head(20), detected, formats[0] if formats else None,
+                   parsing.detect_decimal(amounts))  # fmt: skip
 
 
 def profiles() -> dict[str, Profile]:

@@ -143,6 +143,10 @@ def detect_decimal(values: list[str]) -> str:
     return "," if comma > point else "."
 
 
+def looks_like_amount(value: str) -> bool:
+    return bool(re.fullmatch(r"[-(]?[¥￥$€£]?\s?\d[\d.,' ]*\)?", value.strip()))
+
+
 def parse_date(column: pl.Expr, fmt: str) -> pl.Expr:
     return column.str.strip_chars().str.to_date(fmt, strict=False)
 
