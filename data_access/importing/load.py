@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Engine, Select, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from data_access.db import schema
 from data_access.db.writes import Writer, audited_write
@@ -31,7 +32,7 @@ from data_access.importing.spec import BOOL, DATE, DECIMAL, INT, LOAD_ORDER, MON
 
 ALL, VALID = "all", "valid"
 LAST_IMPORT_META = "last_import"
-_BATCH = 500  # values per IN (...) query
+_SQLITE_VARIABLES = 30_000  # below SQLite's limit of bound values per statement
 REDUCTIONS = {"payments": "payment_date", "credit_notes": "credit_note_date", "write_offs": "write_off_date"}
 Progress = Callable[[int, int | None], None]
 
@@ -111,7 +112,7 @@ def import_file(engine: Engine, path: Path, profile: Profile, *, actor: str, mod
     mappings = sorted(profile.targets, key=lambda m: LOAD_ORDER.index(m.table))
     tables = sorted({m.table for m in mappings} | {"meta"})
     details = {"file": name, "profile": profile.name, "mode": mode}
-    importer = _Importer(result, mappings, max_problems)
+    importer = _Importer(result, mappings, max_problems, engine.dialect.name)
     try:
         with audited_write(engine, actor=actor, action="import_file", tables=tables, details=details) as writer:
             importer.begin(writer)
@@ -168,7 +169,8 @@ def _detect_formats(result: ImportResult, profile: Profile, mappings: list[Targe
 class _Importer:
     """One import's state across chunks: problems, counts, the ids that existed before it."""
 
-    def __init__(self, result: ImportResult, mappings: list[TargetMapping], max_problems: int) -> None:
+    def __init__(self, result: ImportResult, mappings: list[TargetMapping], max_problems: int, dialect: str) -> None:
+        self.dialect = dialect
         self.result = result
         self.mappings = mappings
         self.max_problems = max_problems
@@ -203,6 +205,23 @@ class _Importer:
         for row in flagged.filter(pl.col("_bad")).iter_rows(named=True):
             self.problem(row["_row"], table, column, message(row), fix(row), row.get(value))
         return flagged.filter(~pl.col("_bad")).drop("_bad")
+
+    def among(self, query: Select, column, values: list) -> pl.DataFrame:  # noqa: ANN001 - a Column
+        """Rows of ``query`` whose ``column`` is one of ``values``, in one statement with one parameter
+        (an array on PostgreSQL, a JSON list on SQLite): a chunk's 100,000 keys cost one round trip, not
+        thousands of bound values. Columns typed as the schema declares them."""
+        types = {c.name: _polars_type(c) for c in query.selected_columns}
+        if not values:
+            return pl.DataFrame(schema=types)
+        if self.dialect == "postgresql":
+            statement = query.where(column == any_(bindparam("keys", values, type_=ARRAY(column.type))))
+            return self.writer.query_frame(statement, types)
+        parts = []
+        for start in range(0, len(values), _SQLITE_VARIABLES):  # json_each takes any length; this bounds the text
+            listed = select(literal_column("value")).select_from(
+                func.json_each(bindparam("keys", json.dumps(values[start:start + _SQLITE_VARIABLES], default=str))))
+            parts.append(self.writer.query_frame(query.where(column.in_(listed)), types))
+        return pl.concat(parts)
 
     # one chunk ----------------------------------------------------------------------------------
 
@@ -303,14 +322,8 @@ class _Importer:
             parent = schema.metadata.tables[f.parent]
             key_column = parent.c[target(f.parent).field(target(f.parent).key[0]).target]
             values = frame[f.name].drop_nulls().unique().to_list()
-            ids: dict[str, int] = {}
-            for start in range(0, len(values), _BATCH):
-                part = values[start:start + _BATCH]
-                for row in self.writer.query(select(key_column.label("k"), _pk(parent).label("id")).where(key_column.in_(part))):
-                    ids[row["k"]] = row["id"]
-            lookup = pl.DataFrame({f.name: list(ids), f.target: list(ids.values())},
-                                  schema={f.name: pl.String, f.target: pl.Int64})  # fmt: skip
-            frame = frame.join(lookup, on=f.name, how="left")
+            found = self.among(select(key_column.label(f.name), _pk(parent).label(f.target)), key_column, values)
+            frame = frame.join(found.with_columns(pl.col(f.name).cast(pl.String)), on=f.name, how="left")
             noun = f.parent.removesuffix("s")
             frame = self.flag(frame, pl.col(f.name).is_not_null() & pl.col(f.target).is_null(), spec.table,
                               self.describe(mapping, f.name), f.name, lambda r, n=noun, f=f: f"unknown {n} {r[f.name]!r}",
@@ -345,12 +358,8 @@ class _Importer:
         """A reduction dated before its invoice, and reductions beyond the invoice's amount, are problems."""
         invoices = schema.invoices
         ids = frame["invoice_id"].drop_nulls().unique().to_list()
-        rows = []
-        for start in range(0, len(ids), _BATCH):
-            part = ids[start:start + _BATCH]
-            rows += self.writer.query(select(invoices.c.invoice_id, invoices.c.issue_date, invoices.c.amount_cents
-                                             .label("invoice_cents")).where(invoices.c.invoice_id.in_(part)))  # fmt: skip
-        info = pl.DataFrame(rows, schema={"invoice_id": pl.Int64, "issue_date": pl.Date, "invoice_cents": pl.Int64})
+        info = self.among(select(invoices.c.invoice_id, invoices.c.issue_date,
+                                 invoices.c.amount_cents.label("invoice_cents")), invoices.c.invoice_id, ids)  # fmt: skip
         frame = frame.join(info.rename({"issue_date": "_issued"}), on="invoice_id", how="left")
         noun = {"payments": "payment", "credit_notes": "credit note", "write_offs": "write-off"}[table]
         frame = self.flag(frame, pl.col(day) < pl.col("_issued"), table, day, f"_raw_{day}",
@@ -360,13 +369,9 @@ class _Importer:
         others = []
         for name, column in REDUCTIONS.items():
             source = schema.metadata.tables[name]
-            for start in range(0, len(ids), _BATCH):
-                part = ids[start:start + _BATCH]
-                others += [{**r, "_kind": name} for r in self.writer.query(
-                    select(source.c.invoice_id, source.c[column].label("day"), source.c.amount_cents)
-                    .where(source.c.invoice_id.in_(part)))]  # fmt: skip
-        existing = pl.DataFrame(others, schema={"invoice_id": pl.Int64, "day": pl.Date, "amount_cents": pl.Int64,
-                                                "_kind": pl.String})  # fmt: skip
+            others.append(self.among(select(source.c.invoice_id, source.c[column].label("day"), source.c.amount_cents),
+                                     source.c.invoice_id, ids).with_columns(pl.lit(name).alias("_kind")))  # fmt: skip
+        existing = pl.concat(others)
         replaced = frame.select("invoice_id", pl.col(day).alias("day"), pl.lit(table).alias("_kind"))
         kept = existing.join(replaced, on=["invoice_id", "day", "_kind"], how="anti")
         before = kept.group_by("invoice_id").agg(pl.col("amount_cents").sum().alias("_before"))
@@ -386,11 +391,7 @@ class _Importer:
         """Two assignments of one debtor whose dates overlap (the database's and this chunk's) are a problem."""
         table = schema.assignments
         ids = frame["debtor_id"].drop_nulls().unique().to_list()
-        rows = []
-        for start in range(0, len(ids), _BATCH):
-            rows += self.writer.query(select(table.c.debtor_id, table.c.start_date, table.c.end_date)
-                                      .where(table.c.debtor_id.in_(ids[start:start + _BATCH])))  # fmt: skip
-        existing = pl.DataFrame(rows, schema={"debtor_id": pl.Int64, "start_date": pl.Date, "end_date": pl.Date})
+        existing = self.among(select(table.c.debtor_id, table.c.start_date, table.c.end_date), table.c.debtor_id, ids)
         existing = existing.join(frame.select("debtor_id", "start_date"), on=["debtor_id", "start_date"], how="anti")
         spans = pl.concat([existing.with_columns(pl.lit(None, pl.Int64).alias("_row")),
                            frame.select("debtor_id", "start_date", "end_date", "_row")], how="diagonal_relaxed")
@@ -470,11 +471,7 @@ class _Importer:
         """The table's rows whose business key is among ``wanted`` (queried by the key's first column)."""
         first = keys[0]
         values = wanted[first].drop_nulls().unique().to_list()
-        rows: list[dict] = []
-        for start in range(0, len(values), _BATCH):
-            rows += self.writer.query(select(table).where(table.c[first].in_(values[start:start + _BATCH])))
-        types = {c.name: _polars_type(c) for c in table.columns}
-        found = pl.DataFrame(rows, schema=types)
+        found = self.among(select(table), table.c[first], values)
         return found.join(wanted.unique(), on=keys, how="semi", nulls_equal=True)
 
 

@@ -10,6 +10,8 @@
     rdash import FILE (--profile NAME|FILE.toml | --table TABLE) [--valid-rows] [--report FILE.csv]
                                    validate and import a CSV, Excel or Parquet file (docs/importing.md)
     rdash import --from-url URL    bring this database up to date with another one (a synced copy)
+    rdash bench-import --invoices N
+                                   the import's speed against the demo generator's on the same rows
     rdash check [--database-url URL]
                                    check a database against the view contract (docs/view_contract.md)
 """
@@ -70,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--from-url", help="sync from this database (rdash schema or the view contract) instead of a file")
     imp.add_argument("--actor", default=os.environ.get("USER", "rdash import"), help="who imports (audit log)")
     imp.add_argument("--database-url", default=settings.database_url)
+
+    bench_import = commands.add_parser("bench-import", help="the import's speed against the demo generator's, "
+                                                            "on the same rows (printed, docs/importing.md)")
+    bench_import.add_argument("--invoices", type=int, default=1_000_000)
+    bench_import.add_argument("--seed", type=int, default=settings.demo_seed)
+    bench_import.add_argument("--chunk-rows", type=int, default=100_000)
 
     check = commands.add_parser("check", help="check a database against the view contract (docs/view_contract.md)")
     check.add_argument("--database-url", default=settings.database_url)
@@ -140,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         from data_access.tools.import_cli import run_import
 
         return run_import(args)
+    if args.command == "bench-import":
+        from data_access.tools.bench_import import run
+
+        print(run(args.invoices, args.seed, args.chunk_rows))
+        return 0
     if args.command == "check":
         from data_access.db.engine import open_engine
         from data_access.importing.contract import check_database, problems_text
