@@ -159,7 +159,7 @@ def save_section(profile: Profile) -> None:
 
 
 def main() -> None:
-    cockpit = open_page_allowing_empty(t("data.title"), rows="audit_log")
+    cockpit = open_page_allowing_empty(t("data.title"), rows="meta")
     if data.current_scope().regions is not None:  # an import writes every region's data: administrators only
         st.error(t("data.admins_only"), icon=":material/lock:")
         st.stop()
