@@ -143,3 +143,24 @@ def test_a_profile_round_trips_through_toml() -> None:
 invoice_number = "No"\ndebtor = "Kunde {id}"\nclient = "=Acme"\ndisputed = { column = "S", map = { J = "yes" } }\n"""
     profile = parse_profile(text_)
     assert parse_profile(profile.to_toml()) == profile
+
+
+def test_excel_and_parquet_files_import_like_csv(tmp_path: Path) -> None:
+    from data_access.importing.load import import_file
+    from data_access.importing.mapping import simple_profile
+
+    url = f"sqlite:///{tmp_path / 'files.sqlite'}"
+    load_base(url, tmp_path)
+    frame = pl.DataFrame({"invoice_number": ["XL-1", "PQ-1"], "client": ["Acme Trading"] * 2,
+                          "debtor": ["Beta Ltd", "Gamma Co"], "issue_date": [date(2026, 1, 5), date(2026, 1, 6)],
+                          "due_date": [date(2026, 2, 4), date(2026, 2, 5)], "amount": [1234.56, 700.0]})  # fmt: skip
+    frame.head(1).write_excel(tmp_path / "invoices.xlsx")
+    frame.tail(1).write_parquet(tmp_path / "invoices.parquet")
+    mapping = {c: c for c in frame.columns if c != "invoice_number"} | {"invoice_number": "invoice_number"}
+    for name in ("invoices.xlsx", "invoices.parquet"):
+        result = import_file(open_engine(url), tmp_path / name, simple_profile(name, "invoices", mapping), actor="test")
+        assert result.written, result.report()
+    with open_engine(url).connect() as connection:
+        rows = connection.execute(text("SELECT invoice_number, issue_date, amount_cents FROM invoices "
+                                       "WHERE invoice_number IN ('XL-1', 'PQ-1') ORDER BY 1")).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [("PQ-1", "2026-01-06", 70000), ("XL-1", "2026-01-05", 123456)]

@@ -95,11 +95,26 @@ def read_chunks(path: Path, *, encoding: str | None = None, chunk_rows: int = 10
         yield from _numbered(scan.select(pl.all().cast(pl.String)).collect_batches(chunk_size=chunk_rows))
     else:
         try:
-            frame = pl.read_excel(path, sheet_name=sheet, infer_schema_length=0)
+            frame = pl.read_excel(path, sheet_name=sheet)
         except ImportError as missing:  # pragma: no cover - fastexcel is pinned in requirements.lock
             raise ImportFileError(f"Reading Excel needs fastexcel ({missing}); save the sheet as CSV.") from None
-        frame = frame.select(pl.all().cast(pl.String))
-        yield from _numbered(frame.iter_slices(chunk_rows))
+        yield from _numbered(_excel_as_text(frame).iter_slices(chunk_rows))
+
+
+def _excel_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Excel cells as the text a person sees: dates as YYYY-MM-DD, whole numbers without ``.0``."""
+    text = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+            text.append(column.dt.strftime("%Y-%m-%d"))
+        elif dtype.is_float():
+            whole = frame[name].drop_nulls()
+            integral = whole.is_empty() or bool((whole == whole.round(0)).all())
+            text.append(column.cast(pl.Int64).cast(pl.String) if integral else column.cast(pl.String))
+        else:
+            text.append(column.cast(pl.String))
+    return frame.select(text)
 
 
 def _numbered(frames) -> Iterator[Chunk]:  # noqa: ANN001 - an iterator of frames
