@@ -26,6 +26,7 @@ PAGES = (
     PageSpec("pages/early_warning.py", "nav.early_warning", ":material/crisis_alert:", "early_warning"),
     PageSpec("pages/regional_load.py", "nav.regional_load", ":material/groups:", "regional_load"),
     PageSpec("pages/audit.py", "nav.audit", ":material/fact_check:", "audit"),
+    PageSpec("pages/data.py", "nav.data", ":material/upload_file:", "data"),
 )
 
 

@@ -142,6 +142,17 @@ def _options(key: BookKey, edges: tuple[int, ...], today: date) -> Options:
 
 
 def open_page(title: str, rows: str = "invoices") -> Cockpit:
+    """Check the database, build the view context, draw filters and the page header; stop on a problem."""
+    return _open(title, rows, allow_empty=False)  # type: ignore[return-value] - never None without allow_empty
+
+
+def open_page_allowing_empty(title: str, rows: str = "invoices") -> Cockpit | None:
+    """``open_page`` for a page that fills the book (Data): on a database without invoices it draws the
+    title and menu and returns None instead of stopping."""
+    return _open(title, rows, allow_empty=True)
+
+
+def _open(title: str, rows: str, allow_empty: bool) -> Cockpit | None:
     """Check the database, build the view context, draw filters and the page header; stop on a problem.
 
     ``rows``: the table whose rows the page lists (``collectors`` for the league table); filters
@@ -166,6 +177,10 @@ def open_page(title: str, rows: str = "invoices") -> Cockpit:
                           versions=versions)  # fmt: skip
     with st.spinner(t("shell.loading")):
         book = data.portfolio(context.book_key())
+    if book.invoices.is_empty() and allow_empty:
+        _page_links(st.sidebar.container(), {})
+        st.title(title)
+        return None
     if book.invoices.is_empty():
         st.title(title)
         st.info(t("shell.empty_book"), icon=":material/inbox:")
@@ -179,6 +194,7 @@ def open_page(title: str, rows: str = "invoices") -> Cockpit:
     st.title(title)
     if filters_applicable(rows):
         st.caption(cockpit.description)
+    st.caption(data_as_of(cockpit))
     open_notes(st.container())  # notes on the link's values, also those the page's sections read later
     for ignored in view.ignored:
         note_ignored(ignored)
@@ -212,6 +228,26 @@ def _leave_legacy_page_mode() -> None:
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def data_as_of(cockpit: Cockpit) -> str:
+    """Under every title: how fresh the data is (its newest fact, and the last import or sync if any)."""
+    last = last_import(data.meta(cockpit.context.table_key("meta")))
+    if last is None:
+        return t("shell.data_as_of", newest=cockpit.options.newest)
+    return t("shell.data_as_of_import", newest=cockpit.options.newest, at=last["at"], file=last["file"])
+
+
+def last_import(meta: dict[str, str]) -> dict[str, str] | None:
+    """The last import or sync (``meta.last_import``, written by data_access.importing), time in UTC."""
+    import json
+
+    try:
+        last = json.loads(meta["last_import"])
+        at = datetime.fromisoformat(last["at"]).strftime("%Y-%m-%d %H:%M UTC")
+    except (KeyError, ValueError, TypeError):
+        return None
+    return {"at": at, "file": str(last.get("file", "")), "by": str(last.get("by", ""))}
 
 
 def freshness(cockpit: Cockpit) -> None:

@@ -21,10 +21,15 @@ TREND_MONTHS = 24
 ALL_BUCKETS = "all"  # the drill-down's bucket choice for every bucket (no ``bucket=`` in the URL)
 
 
-def kpi_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> None:
+def unapplied(cockpit: Cockpit) -> pl.DataFrame:
+    """Unapplied cash, credit on account and unapplied credit notes open at the as-of date, filtered."""
+    return aging.unapplied_at(cockpit.table("unapplied_credits"), cockpit.view.as_of)
+
+
+def kpi_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, credits: pl.DataFrame) -> None:
     """The headline figures, in the page's basis: past due by due date, or age by invoice date."""
     currency = cockpit.currency
-    k = aging.kpis(state, buckets)
+    k = aging.kpis(state, buckets, credits)
     share_of_total = t("aging.kpi.share_of_total", share=share(k.overdue_share))
     if buckets.labels[0] == CURRENT:
         cards = [
@@ -46,6 +51,25 @@ def kpi_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> None
     kpi_row([Kpi(t("aging.kpi.total"), money(k.total_cents, currency), t("aging.kpi.total_help")), *cards])
     if k.overpaid_cents:
         st.caption(t("aging.overpaid", amount=money(k.overpaid_cents, currency, decimals=2)))
+    if k.unapplied_cents:
+        st.caption(t("aging.net_exposure", total=money(k.total_cents, currency, decimals=2),
+                     unapplied=money(k.unapplied_cents, currency, decimals=2),
+                     net=money(k.net_exposure_cents, currency, decimals=2)))  # fmt: skip
+
+
+def unapplied_section(cockpit: Cockpit, credits: pl.DataFrame) -> None:
+    """Money on debtors' accounts not tied to one invoice: its own line, as ERP aging reports show it,
+    never inside a bucket (docs/metrics.md). Shown only when there is some at the as-of date."""
+    if credits.is_empty():
+        return
+    st.subheader(t("aging.unapplied"))
+    st.caption(t("aging.unapplied_help"))
+    line = aging.unapplied_line(credits).with_columns(
+        pl.col("kind").replace_strict({k: t(f"unapplied.{k}") for k in aging.UNAPPLIED_KINDS}))
+    labels = {"kind": t("col.kind"), "amount_cents": t("col.amount"), "items": t("aging.unapplied_items")}
+    money_table(line, currency=cockpit.currency, key="unapplied_table", labels=labels)
+    downloads(line, cockpit, name="aging-unapplied", title=f"{t('aging.title')} · {t('aging.unapplied')}",
+              key="dl_unapplied", labels=labels)  # fmt: skip
 
 
 def buckets_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> None:
@@ -118,7 +142,7 @@ def debtor_name(cockpit: Cockpit):  # noqa: ANN201 - id text -> name, for select
 
 
 def drill_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, dimension: str,
-                  picked: dict | None) -> None:  # fmt: skip
+                  picked: dict | None, credits: pl.DataFrame) -> None:  # fmt: skip
     """Bucket and dimension row -> debtors -> invoices; the bucket (``bucket=``), the row (``row=``) and the
     debtor (``debtor=``) are in the URL, and a picked debtor stays picked while it is in the table."""
     currency = cockpit.currency
@@ -144,6 +168,9 @@ def drill_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, dimen
         scope_parts.append(cockpit.description)
     st.caption(" · ".join(scope_parts))
     debtors = aging.debtors_of(drill)
+    if not credits.is_empty():  # a debtor's unapplied money lowers its net exposure
+        net = aging.net_exposure_by_debtor(drill, credits).select("debtor_id", "unapplied_cents", "net_exposure_cents")
+        debtors = debtors.join(net, on="debtor_id", how="left")
     if debtors.is_empty():
         empty_state(t("shell.empty_selection", filters=" · ".join(scope_parts)))
         unlisted("debtor", name_of=debtor_name(cockpit), what=t("col.debtor"))
@@ -153,9 +180,9 @@ def drill_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, dimen
             debtors, id_column="debtor_id", param="debtor", key="debtor_table", what=t("col.debtor"),
             name_of=debtor_name(cockpit),
             draw=lambda key, rows: money_table(debtors, currency=currency, key=key, hidden=("debtor_id",),
-                                               selectable=rows, height=320),
+                                               selectable=rows, height=320, labels=net_labels()),
         )  # fmt: skip
-        downloads(debtors, cockpit, name="aging-debtors", key="dl_debtors",
+        downloads(debtors, cockpit, name="aging-debtors", key="dl_debtors", labels=net_labels(),
                   title=" · ".join([t("aging.title"), t("aging.drill"),
                                     *(part for part in scope_parts if part != cockpit.description)]))  # fmt: skip
         if debtor is not None:
@@ -164,6 +191,10 @@ def drill_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, dimen
             money_table(invoices, currency=currency, key="invoice_table", labels=bucket_labels)
             downloads(invoices, cockpit, name=f"aging-invoices-debtor-{debtor['debtor_id']}", key="dl_invoices",
                       title=f"{t('aging.title')} · {t('aging.invoices_of', debtor=debtor['debtor'])}", labels=bucket_labels)  # fmt: skip
+
+
+def net_labels() -> dict[str, str]:  # noqa: N802 - a constant, translated when asked
+    return {"unapplied_cents": t("aging.col.unapplied"), "net_exposure_cents": t("aging.col.net_exposure")}
 
 
 def trend_section(cockpit: Cockpit, basis: str, buckets: Buckets) -> pl.DataFrame:
@@ -215,10 +246,12 @@ def main() -> None:
         set_page_param("bucket", "", "")  # buckets have other names, so the drill-down starts from all of them
     buckets = cockpit.buckets(basis)
     state = cockpit.open_state_or_stop(basis)
-    kpi_section(cockpit, state, buckets)
+    credits = unapplied(cockpit)
+    kpi_section(cockpit, state, buckets, credits)
     buckets_section(cockpit, state, buckets)
+    unapplied_section(cockpit, credits)
     dimension, picked = by_dimension_section(cockpit, state, buckets)
-    drill_section(cockpit, state, buckets, dimension, picked)
+    drill_section(cockpit, state, buckets, dimension, picked, credits)
     roll_section(trend_section(cockpit, basis, buckets))
     freshness(cockpit)
 

@@ -109,7 +109,7 @@ def test_every_page_renders_without_errors_and_draws_its_charts(server, browser,
     page = open_page(browser, f"{server}/{spec.url_path}", f"{spec.url_path}.png")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-    if spec.url_path != "audit":  # the audit log is tables only
+    if spec.url_path not in ("audit", "data"):  # the audit log is tables only; the Data page is a form
         assert page.locator(".js-plotly-plot .main-svg").count() > 0
     page.close()
 
@@ -455,4 +455,44 @@ def test_targets_offer_defaults_and_save_then_track(writable_server, browser) ->
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(700)
         page.screenshot(path=str(SHOTS / f"targets_saved_{width}x{height}.png"), full_page=True)
+
+def test_a_file_is_uploaded_mapped_rejected_then_imported(writable_server, browser, demo_sqlite_url, tmp_path) -> None:
+    """The Data page as a person uses it: upload a file whose columns need mapping by hand, check it (a
+    due date before its issue date is rejected and reported), import the valid row, fix the file, import it."""
+    import sqlite3
+
+    with sqlite3.connect(demo_sqlite_url.removeprefix("sqlite:///")) as connection:
+        debtor = connection.execute("SELECT name FROM debtors ORDER BY debtor_id LIMIT 1").fetchone()[0]
+        client = connection.execute("SELECT name FROM clients ORDER BY client_id LIMIT 1").fetchone()[0]
+    rows = [f"BR-1,{debtor},{client},2026-10-01,2026-10-31,1234.56", f"BR-2,{debtor},{client},2026-10-02,2026-09-01,99.00"]
+    bad = tmp_path / "erp-export.csv"
+    bad.write_text("Nr,Kunde,client,issue_date,due_date,amount\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    page = open_page(browser, f"{writable_server}/data", "data.png")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    settle(page)
+    assert page.get_by_text("Detected: encoding utf-8 · dates %Y-%m-%d", exact=False).count() == 1
+    for label, column in (("invoice_number *", "Nr"), ("debtor *", "Kunde")):
+        choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text=label), column)
+    page.get_by_role("button", name="Check the file").click()
+    settle(page)
+    page.screenshot(path=str(SHOTS / "data_rejected.png"), full_page=True)
+    assert page.get_by_text("1 problem(s) on 1 of 2 rows", exact=False).count() == 1
+    assert page.get_by_text("Download the validation report (CSV)").count() == 1
+    page.get_by_role("button", name="Import the 1 valid rows only").click()
+    settle(page)
+    assert page.get_by_text("invoices: 1 new, 0 updated, 0 unchanged, 1 rejected", exact=False).count() == 1
+    fixed = tmp_path / "erp-export-fixed.csv"
+    fixed.write_text(bad.read_text(encoding="utf-8").replace("2026-09-01", "2026-11-01"), encoding="utf-8")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(fixed))
+    settle(page)
+    page.get_by_role("button", name="Check the file").click()
+    settle(page)
+    assert page.get_by_text("All 2 rows are valid: 1 row(s) will be added or updated.").count() == 1
+    page.get_by_role("button", name="Import", exact=True).click()
+    settle(page)
+    page.screenshot(path=str(SHOTS / "data_imported.png"), full_page=True)
+    assert page.get_by_text("invoices: 1 new, 0 updated, 1 unchanged", exact=False).count() == 1
+    assert page.get_by_text("last import", exact=False).count() >= 1  # the freshness line under the title
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

@@ -25,7 +25,7 @@ REGION_OF = {
     **{t: f"SELECT x.{k}, d.region_id FROM {t} x JOIN debtors d USING (debtor_id)"
        for t, k in (("assignments", "assignment_id"), ("collection_actions", "action_id"), ("promises", "promise_id"),
                     ("credit_events", "event_id"), ("legal_cases", "case_id"), ("satisfaction_surveys", "survey_id"),
-                    ("escalations", "escalation_id"))},
+                    ("escalations", "escalation_id"), ("unapplied_credits", "credit_id"))},
     "legal_case_stages": "SELECT s.stage_id, d.region_id FROM legal_case_stages s JOIN legal_cases c USING (case_id) "
                          "JOIN debtors d USING (debtor_id)",
     "compliance_incidents": "SELECT x.incident_id, c.region_id FROM compliance_incidents x JOIN collectors c USING (collector_id)",

@@ -73,7 +73,16 @@ def schema_problem(engine: Engine) -> str | None:
         return f"Cannot connect to {where}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
     if current is None:
         if has_invoices:
-            return f"{where} has tables but no rdash schema version; run `rdash migrate` on a copy first."
+            # A database the company runs, read through the view contract (docs/view_contract.md).
+            from data_access.importing.contract import check_database
+
+            missing = [str(f) for f in check_database(engine) if f.required]
+            if not missing:
+                return None
+            shown = "; ".join(missing[:5]) + (f"; and {len(missing) - 5} more" if len(missing) > 5 else "")
+            return (f"{where} has tables but no rdash schema version, and does not meet the view contract "
+                    f"(docs/view_contract.md): {shown}. Run `rdash check` for the whole list, or `rdash migrate` "
+                    "on a copy to make it an rdash database.")  # fmt: skip
         return f"{where} has no rdash schema; run `rdash migrate` (or `rdash demo` for a demo portfolio)."
     if current != head_revision():
         return f"{where} is at schema revision {current}, the app needs {head_revision()}; run `rdash migrate`."

@@ -90,6 +90,8 @@ RULES: dict[str, Rule] = {
     "credit_notes": _REDUCTION,
     "write_offs": _REDUCTION,
     "recoveries": _REDUCTION,
+    # Money on a debtor's account not tied to one invoice (unapplied cash, credit on account).
+    "unapplied_credits": _DEBTOR_FACT,
     "assignments": Rule(_DEBTOR, debtor="debtor_id", collector="collector_id"),
     "collection_actions": Rule(_DEBTOR, debtor="debtor_id", collector="collector_id"),
     "promises": Rule(_DEBTOR, debtor="debtor_id", client=("invoice_id", "invoices"), collector="collector_id"),

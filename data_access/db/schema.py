@@ -152,6 +152,24 @@ credit_notes = _invoice_reduction(
 write_offs = _invoice_reduction("write_offs", "write_off", comment="amounts written off as bad debt")
 recoveries = _invoice_reduction("recoveries", "recovery", comment="cash recovered after a write-off")
 
+unapplied_credits = Table(
+    "unapplied_credits",
+    metadata,
+    Column("credit_id", Integer, primary_key=True),
+    Column("reference", String(40), nullable=False, unique=True, comment="the ledger's own id: the business key"),
+    _fk("debtor_id", "debtors.debtor_id"),
+    Column("kind", String(24), nullable=False),
+    Column("received_on", Date, nullable=False, comment="when the money or credit arrived on the debtor's account"),
+    Column("applied_on", Date, nullable=True,
+           comment="when it was matched to invoices (the payment or credit note on the invoice is dated then); "
+                   "NULL while unapplied"),
+    _money("amount_cents"),
+    CheckConstraint("amount_cents > 0", name="amount_positive"),
+    CheckConstraint("kind IN ('unapplied_cash', 'credit_on_account', 'unapplied_credit_note')", name="kind"),
+    CheckConstraint("applied_on IS NULL OR applied_on >= received_on", name="applied_after_received"),
+    comment="money on a debtor's account not tied to one invoice: it reduces the debtor's net exposure",
+)
+
 assignments = Table(
     "assignments",
     metadata,

@@ -56,6 +56,11 @@ class Writer:
         """Read inside the transaction (e.g. to validate before changing); reads are not recorded."""
         return [dict(r) for r in self._connection.execute(statement).mappings()]
 
+    def query_frame(self, statement: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+        """Read inside the transaction into a frame of ``schema`` (bulk checks before a bulk write, e.g. an
+        import's 100,000 keys at a time); rows stay tuples, so this is several times faster than ``query``."""
+        return pl.DataFrame(self._connection.execute(statement).all(), schema=schema, orient="row")
+
     def insert(self, table_name: str, rows: dict | list[dict]) -> None:
         table = self._table(table_name)
         rows = [rows] if isinstance(rows, dict) else rows

@@ -7,6 +7,7 @@ filtered) in, a small Polars frame or dict out. Amounts stay in integer cents.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
@@ -32,6 +33,13 @@ class AgingKpis:
     debtors_overdue: int
     open_invoices: int
     overpaid_cents: int
+    # Unapplied cash, credit on account and unapplied credit notes open at the date (docs/metrics.md):
+    # its own line, never inside a bucket; it lowers the net exposure, not the outstanding.
+    unapplied_cents: int = 0
+
+    @property
+    def net_exposure_cents(self) -> int:
+        return self.total_cents - self.unapplied_cents
 
     @property
     def overdue_share(self) -> float:
@@ -42,12 +50,13 @@ class AgingKpis:
         return self.severe_cents / self.total_cents if self.total_cents else 0.0
 
 
-def kpis(state: pl.DataFrame, buckets: Buckets | None = None) -> AgingKpis:
+def kpis(state: pl.DataFrame, buckets: Buckets | None = None, unapplied: pl.DataFrame | None = None) -> AgingKpis:
     """Headline figures in the page's ageing basis, so cards and charts tell one story.
 
     By due date (default): overdue = days past due above 0, severe = above 90, weighted days past due.
     By invoice date (``buckets`` aged by invoice date): "overdue" is older than the first bucket (e.g.
     30 days since issue), severe = issued more than 90 days ago, weighted age since issue.
+    ``unapplied``: the open unapplied credits at the same date (``unapplied_at``), if any.
     """
     by_age = buckets is not None and buckets.labels[0] != CURRENT
     days = pl.col("age_days") if by_age else pl.col("dpd")
@@ -70,6 +79,7 @@ def kpis(state: pl.DataFrame, buckets: Buckets | None = None) -> AgingKpis:
         debtors_overdue=int(row["debtors"]),
         open_invoices=int(row["open"]),
         overpaid_cents=int(row["overpaid"]),
+        unapplied_cents=int(unapplied["amount_cents"].sum()) if unapplied is not None else 0,
     )
 
 
@@ -152,4 +162,41 @@ def severe_share_by(state: pl.DataFrame, dimension: str) -> pl.DataFrame:
              pl.col("outstanding_cents").filter(pl.col("dpd") > SEVERE_DPD).sum().alias("severe"))  # fmt: skip
         .with_columns((pl.col("severe") / pl.col("total")).alias("severe_share"))
         .sort("severe_share", descending=True)
+    )
+
+
+# Money on a debtor's account not tied to one invoice (``unapplied_credits``; docs/metrics.md).
+UNAPPLIED_KINDS = ("unapplied_cash", "credit_on_account", "unapplied_credit_note")
+
+
+def unapplied_at(credits: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The unapplied credits open at ``as_of``: received on or before it, applied after it (or not yet)."""
+    return credits.filter(
+        (pl.col("received_on") <= as_of) & (pl.col("applied_on").is_null() | (pl.col("applied_on") > as_of))
+    )
+
+
+def unapplied_line(open_credits: pl.DataFrame) -> pl.DataFrame:
+    """Aging's own line for unapplied money: amount and count per kind, every kind present, in order."""
+    sums = open_credits.group_by("kind").agg(pl.col("amount_cents").sum(), pl.len().alias("items"))
+    return (
+        pl.DataFrame({"kind": list(UNAPPLIED_KINDS)})
+        .join(sums, on="kind", how="left")
+        .with_columns(pl.col("amount_cents").fill_null(0).cast(pl.Int64), pl.col("items").fill_null(0).cast(pl.UInt32))
+    )
+
+
+def net_exposure_by_debtor(state: pl.DataFrame, open_credits: pl.DataFrame) -> pl.DataFrame:
+    """Per debtor: outstanding, unapplied credits and net exposure = outstanding − unapplied.
+
+    A debtor with unapplied money and nothing outstanding has a negative net exposure: the company owes
+    it (or will apply it to the next invoice); it is listed, not dropped.
+    """
+    owed = state.filter(pl.col("outstanding_cents") > 0).group_by("debtor_id").agg(pl.col("outstanding_cents").sum())
+    credit = open_credits.group_by("debtor_id").agg(pl.col("amount_cents").sum().alias("unapplied_cents"))
+    return (
+        owed.join(credit, on="debtor_id", how="full", coalesce=True)
+        .with_columns(pl.col("outstanding_cents", "unapplied_cents").fill_null(0).cast(pl.Int64))
+        .with_columns((pl.col("outstanding_cents") - pl.col("unapplied_cents")).alias("net_exposure_cents"))
+        .sort("debtor_id")
     )

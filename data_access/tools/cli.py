@@ -7,6 +7,13 @@
     rdash risk-check demo|ibm      the early-warning model's time-split validation (docs/early_warning.md)
     rdash audit verify [--database-url URL]
                                    check the hash chain of the audit log; exit 1 naming the first broken entry
+    rdash import FILE (--profile NAME|FILE.toml | --table TABLE) [--valid-rows] [--report FILE.csv]
+                                   validate and import a CSV, Excel or Parquet file (docs/importing.md)
+    rdash import --from-url URL    bring this database up to date with another one (a synced copy)
+    rdash bench-import --invoices N
+                                   the import's speed against the demo generator's on the same rows
+    rdash check [--database-url URL]
+                                   check a database against the view contract (docs/view_contract.md)
 """
 
 from __future__ import annotations
@@ -50,6 +57,30 @@ def _parser() -> argparse.ArgumentParser:
     risk_demo.add_argument("--as-of", type=date.fromisoformat, default=None, help="default: the newest fact")
     risk_ibm = risk_commands.add_parser("ibm", help="the same method on IBM's real receivables sample")
     risk_ibm.add_argument("--csv", default=None, help="default: ../shared/data/ibm_accounts_receivable.csv")
+
+    imp = commands.add_parser("import", help="validate and import a file, or sync from another database "
+                                             "(docs/importing.md)")
+    imp.add_argument("file", nargs="?", help="a CSV (UTF-8 or GBK), Excel (.xlsx) or Parquet file")
+    imp.add_argument("--profile", help="a shipped profile (e.g. ibm_ar) or a profile .toml file")
+    imp.add_argument("--table", help="without a profile: the table the file fills, columns matched by name")
+    imp.add_argument("--valid-rows", action="store_true",
+                     help="write the valid rows and report the rejected ones (default: all or nothing)")
+    imp.add_argument("--report", help="write the validation report (CSV) here")
+    imp.add_argument("--chunk-rows", type=int, default=100_000, help="rows read and checked at a time")
+    imp.add_argument("--date-format", help="e.g. %%m/%%d/%%Y (default: the profile's, or detected)")
+    imp.add_argument("--encoding", help="utf-8 or gbk (default: the profile's, or detected)")
+    imp.add_argument("--from-url", help="sync from this database (rdash schema or the view contract) instead of a file")
+    imp.add_argument("--actor", default=os.environ.get("USER", "rdash import"), help="who imports (audit log)")
+    imp.add_argument("--database-url", default=settings.database_url)
+
+    bench_import = commands.add_parser("bench-import", help="the import's speed against the demo generator's, "
+                                                            "on the same rows (printed, docs/importing.md)")
+    bench_import.add_argument("--invoices", type=int, default=1_000_000)
+    bench_import.add_argument("--seed", type=int, default=settings.demo_seed)
+    bench_import.add_argument("--chunk-rows", type=int, default=100_000)
+
+    check = commands.add_parser("check", help="check a database against the view contract (docs/view_contract.md)")
+    check.add_argument("--database-url", default=settings.database_url)
 
     bench = commands.add_parser("bench", help="benchmark the Aging page's computations three ways")
     bench.add_argument("--invoices", type=int, default=1_000_000)
@@ -113,6 +144,22 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(risk_check.demo_report(args.database_url, args.as_of))
         return 0
+    if args.command == "import":
+        from data_access.tools.import_cli import run_import
+
+        return run_import(args)
+    if args.command == "bench-import":
+        from data_access.tools.bench_import import run
+
+        print(run(args.invoices, args.seed, args.chunk_rows))
+        return 0
+    if args.command == "check":
+        from data_access.db.engine import open_engine
+        from data_access.importing.contract import check_database, problems_text
+
+        findings = check_database(open_engine(args.database_url))
+        print(problems_text(findings))
+        return 1 if any(f.required for f in findings) else 0
     if args.command == "bench":
         from data_access.tools.bench import run_benchmark
 

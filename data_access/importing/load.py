@@ -1,0 +1,502 @@
+"""Import a file into the receivables database: validate everything, then write it as one audited write.
+
+    result = import_file(engine, Path("invoices.csv"), profile, actor="li.na", progress=print)
+
+The file is read in chunks (bounded memory). Each chunk's rows are parsed, checked row by row
+(dates, amounts, negative amounts, due before issue, unknown references, duplicates) and against
+the database as it stands inside the import's transaction (a payment before its invoice, payments
+beyond the outstanding, overlapping assignments), then upserted on their business keys: new rows
+are inserted in bulk, changed rows updated, identical rows left alone. Everything happens in one
+``audited_write``; when any row was rejected (``mode="all"``) or nothing changed, the transaction
+is rolled back, so the database is never half-written and a re-import of the same file changes
+nothing — not even a table version. ``mode="valid"`` writes the valid rows and reports the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, Select, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from data_access.db import schema
+from data_access.db.writes import Writer, audited_write
+from data_access.importing import parsing
+from data_access.importing.mapping import PROFILE_META_PREFIX, Profile, TargetMapping, parse_profile, source_expr
+from data_access.importing.spec import BOOL, DATE, DECIMAL, INT, LOAD_ORDER, MONEY, REF, TEXT, Field, Target, target
+
+ALL, VALID = "all", "valid"
+LAST_IMPORT_META = "last_import"
+_SQLITE_VARIABLES = 30_000  # below SQLite's limit of bound values per statement
+REDUCTIONS = {"payments": "payment_date", "credit_notes": "credit_note_date", "write_offs": "write_off_date"}
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None  # the file's row (the header is row 1); None for a problem of the whole file
+    column: str
+    value: str
+    problem: str
+    fix: str
+    table: str = ""
+
+
+@dataclass
+class ImportResult:
+    file: str
+    profile: str
+    mode: str
+    encoding: str | None = None
+    date_format: str | None = None
+    decimal: str | None = None
+    rows_read: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    problems_total: int = 0
+    rejected_rows: set[int] = field(default_factory=set)
+    written: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return self.problems_total == 0
+
+    @property
+    def changed(self) -> int:
+        return sum(c["inserted"] + c["updated"] for c in self.counts.values())
+
+    def report(self) -> pl.DataFrame:
+        """The validation report: one row per problem, naming file, row, column, value and the fix."""
+        columns = ("file", "row", "table", "column", "value", "problem", "fix")
+        return pl.DataFrame([{c: getattr(p, c) for c in columns} for p in self.problems],
+                            schema={"file": pl.String, "row": pl.Int64, "table": pl.String, "column": pl.String,
+                                    "value": pl.String, "problem": pl.String, "fix": pl.String})  # fmt: skip
+
+    def counts_frame(self) -> pl.DataFrame:
+        return pl.DataFrame([{"table": t, **c} for t, c in self.counts.items()],
+                            schema={"table": pl.String, "inserted": pl.Int64, "updated": pl.Int64,
+                                    "unchanged": pl.Int64, "rejected": pl.Int64})  # fmt: skip
+
+    def summary(self) -> str:
+        parts = [f"{t}: {c['inserted']:,} new, {c['updated']:,} updated, {c['unchanged']:,} unchanged"
+                 + (f", {c['rejected']:,} rejected" if c["rejected"] else "") for t, c in self.counts.items()]  # fmt: skip
+        state = "written" if self.written else ("nothing to change" if self.valid else "NOT written")
+        return f"{self.file} ({self.rows_read:,} rows, {self.profile}): {state}. " + "; ".join(parts)
+
+
+class _RollBack(Exception):
+    """Raised inside the write to undo it: a rejected import, or one that changes nothing."""
+
+
+def import_file(engine: Engine, path: Path, profile: Profile, *, actor: str, mode: str = ALL,
+                chunk_rows: int = 100_000, progress: Progress | None = None, file_name: str | None = None,
+                max_problems: int = 5_000, dry_run: bool = False) -> ImportResult:  # fmt: skip
+    """Validate and import ``path`` with ``profile``; see the module docstring. Never half-writes.
+
+    ``dry_run``: validate and count exactly as an import would (inside the transaction), then roll back.
+    """
+    if mode not in (ALL, VALID):
+        raise ValueError(f"mode must be {ALL!r} (all or nothing) or {VALID!r} (the valid rows); got {mode!r}")
+    name = file_name or path.name
+    result = ImportResult(file=name, profile=profile.name, mode=mode)
+    kind = parsing.file_kind(path)
+    if kind == "csv":
+        result.encoding = profile.encoding or parsing.detect_encoding(path)
+    total = _row_count(path, kind, result.encoding)
+    mappings = sorted(profile.targets, key=lambda m: LOAD_ORDER.index(m.table))
+    tables = sorted({m.table for m in mappings} | {"meta"})
+    details = {"file": name, "profile": profile.name, "mode": mode}
+    importer = _Importer(result, mappings, max_problems, engine.dialect.name)
+    try:
+        with audited_write(engine, actor=actor, action="import_file", tables=tables, details=details) as writer:
+            importer.begin(writer)
+            for chunk in parsing.read_chunks(path, encoding=result.encoding, chunk_rows=chunk_rows):
+                if result.rows_read == 0:
+                    _detect_formats(result, profile, mappings, chunk.frame)
+                importer.chunk(chunk)
+                result.rows_read += chunk.frame.height
+                if progress:
+                    progress(result.rows_read, total)
+            if result.rows_read == 0:
+                importer.problem(None, "", "", "the file has no data rows", "check the file and its header", "")
+            if dry_run or (mode == ALL and not result.valid) or result.changed == 0:
+                raise _RollBack
+            if not writer.query(select(schema.meta.c.key).where(schema.meta.c.key == "source")):
+                writer.set_meta("source", f"imported from {name}")
+            writer.set_meta(LAST_IMPORT_META, json.dumps({"at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                                          "file": name, "profile": profile.name, "by": actor}))
+            details.update(rows=result.rows_read, counts=result.counts, rejected=len(result.rejected_rows))
+    except _RollBack:
+        result.written = False
+        return result
+    result.written = True
+    return result
+
+
+def _row_count(path: Path, kind: str, encoding: str | None) -> int | None:
+    """Data rows in the file, counted cheaply for the progress bar (CSV: line ends, not quoted ones)."""
+    if kind == "parquet":
+        return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+    if kind != "csv":
+        return None
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 22):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return max(lines + (last != b"\n") - 1, 0)
+
+
+def _detect_formats(result: ImportResult, profile: Profile, mappings: list[TargetMapping], frame: pl.DataFrame) -> None:
+    dates, amounts = [], []
+    for mapping in mappings:
+        spec = target(mapping.table)
+        for name, source in mapping.sources.items():
+            kind = spec.field(name).kind
+            if kind in (DATE, MONEY, DECIMAL):
+                values = frame.head(2000).select(source_expr(source, frame.columns)).to_series().drop_nulls().to_list()
+                (dates if kind == DATE else amounts).extend(values)
+    result.date_format = profile.date_format or parsing.detect_date_format(dates) or parsing.DATE_FORMATS[0]
+    result.decimal = profile.decimal or parsing.detect_decimal(amounts)
+
+
+class _Importer:
+    """One import's state across chunks: problems, counts, the ids that existed before it."""
+
+    def __init__(self, result: ImportResult, mappings: list[TargetMapping], max_problems: int, dialect: str) -> None:
+        self.dialect = dialect
+        self.result = result
+        self.mappings = mappings
+        self.max_problems = max_problems
+        self.writer: Writer
+        self.before: dict[str, int] = {}  # table -> highest primary key before the import
+        self.next_id: dict[str, int] = {}
+        self.rejected: dict[str, set[int]] = {}
+
+    def begin(self, writer: Writer) -> None:
+        self.writer = writer
+        for mapping in self.mappings:
+            table = schema.metadata.tables[mapping.table]
+            top = writer.query(select(func.max(_pk(table)).label("top")))[0]["top"] or 0
+            self.before[mapping.table] = self.next_id[mapping.table] = int(top)
+            self.result.counts.setdefault(mapping.table, {"inserted": 0, "updated": 0, "unchanged": 0, "rejected": 0})
+
+    def problem(self, row: int | None, table: str, column: str, message: str, fix: str, value: object) -> None:
+        self.result.problems_total += 1
+        if row is not None:
+            self.result.rejected_rows.add(row)
+            if table:
+                self.rejected.setdefault(table, set()).add(row)
+                self.result.counts[table]["rejected"] = len(self.rejected[table])
+        if len(self.result.problems) < self.max_problems:
+            self.result.problems.append(Problem(self.result.file, row, column, "" if value is None else str(value),
+                                                message, fix, table))  # fmt: skip
+
+    def flag(self, frame: pl.DataFrame, bad: pl.Expr, table: str, column: str, value: str,
+             message: Callable[[dict], str], fix: Callable[[dict], str]) -> pl.DataFrame:  # fmt: skip
+        """Report every row of ``frame`` where ``bad`` holds; return the rows where it does not."""
+        flagged = frame.with_columns(bad.fill_null(False).alias("_bad"))
+        for row in flagged.filter(pl.col("_bad")).iter_rows(named=True):
+            self.problem(row["_row"], table, column, message(row), fix(row), row.get(value))
+        return flagged.filter(~pl.col("_bad")).drop("_bad")
+
+    def among(self, query: Select, column, values: list) -> pl.DataFrame:  # noqa: ANN001 - a Column
+        """Rows of ``query`` whose ``column`` is one of ``values``, in one statement with one parameter
+        (an array on PostgreSQL, a JSON list on SQLite): a chunk's 100,000 keys cost one round trip, not
+        thousands of bound values. Columns typed as the schema declares them."""
+        types = {c.name: _polars_type(c) for c in query.selected_columns}
+        if not values:
+            return pl.DataFrame(schema=types)
+        if self.dialect == "postgresql":
+            statement = query.where(column == any_(bindparam("keys", values, type_=ARRAY(column.type))))
+            return self.writer.query_frame(statement, types)
+        parts = []
+        for start in range(0, len(values), _SQLITE_VARIABLES):  # json_each takes any length; this bounds the text
+            listed = select(literal_column("value")).select_from(
+                func.json_each(bindparam("keys", json.dumps(values[start:start + _SQLITE_VARIABLES], default=str))))
+            parts.append(self.writer.query_frame(query.where(column.in_(listed)), types))
+        return pl.concat(parts)
+
+    # one chunk ----------------------------------------------------------------------------------
+
+    def chunk(self, chunk: parsing.Chunk) -> None:
+        for mapping in self.mappings:
+            spec = target(mapping.table)
+            frame = self.parse(chunk, mapping, spec)
+            frame = self.resolve(frame, mapping, spec)
+            if mapping.distinct:  # many file rows describe one row: identical repeats collapse before the checks
+                keys = [spec.field(k).target for k in spec.key]
+                frame = frame.unique([*keys, *self.value_columns(spec)], keep="first", maintain_order=True)
+            frame = self.check(frame, spec)
+            frame = self.dedupe(frame, mapping, spec)
+            self.upsert(frame, mapping, spec)
+
+    def describe(self, mapping: TargetMapping, name: str) -> str:
+        source = mapping.sources.get(name)
+        if isinstance(source, dict):
+            return str(source["column"])
+        return str(source) if source is not None else name
+
+    def parse(self, chunk: parsing.Chunk, mapping: TargetMapping, spec: Target) -> pl.DataFrame:
+        """Text to typed values; a value that does not parse, or a missing required one, is a problem."""
+        raw = chunk.frame.select(
+            pl.int_range(chunk.first_row, chunk.first_row + chunk.frame.height, dtype=pl.Int64).alias("_row"),
+            *(source_expr(mapping.sources[f.name], chunk.frame.columns).alias(f"_raw_{f.name}")
+              for f in spec.fields if f.name in mapping.sources),
+        )  # fmt: skip
+        present = [f for f in spec.fields if f.name in mapping.sources]
+        missing = [f for f in spec.fields if f.name not in mapping.sources and f.required]
+        if missing:
+            raise ValueError(f"{mapping.table}: the mapping gives no column for required field(s) "
+                             f"{[f.name for f in missing]}; map them to a column, or give a constant as =value.")  # fmt: skip
+        text = [pl.col(f"_raw_{f.name}").str.strip_chars().replace("", None).alias(f"_raw_{f.name}") for f in present]
+        frame = raw.with_columns(text).with_columns(self.typed(f) for f in present)
+        for f in present:
+            column = self.describe(mapping, f.name)
+            rawc = pl.col(f"_raw_{f.name}")
+            if f.required and f.default is None:
+                frame = self.flag(frame, rawc.is_null(), spec.table, column, f"_raw_{f.name}",
+                                  lambda r, f=f: f"{f.name} is missing", lambda r, c=column: f"fill in {c} on this row")
+            frame = self.flag(frame, rawc.is_not_null() & pl.col(f.name).is_null(), spec.table, column,
+                              f"_raw_{f.name}", lambda r, f=f: self.unparsed(f),
+                              lambda r, f=f: self.unparsed_fix(f))  # fmt: skip
+            if f.kind == MONEY:
+                frame = self.flag(frame, pl.col(f.name) < 0, spec.table, column, f"_raw_{f.name}",
+                                  lambda r, f=f: f"negative {f.name}",
+                                  lambda r: "amounts are positive; record a refund or reversal as a credit note")
+        defaults = [pl.col(f.name).fill_null(pl.lit(f.default)) for f in present if f.default is not None]
+        absent = [pl.lit(f.default).alias(f.name) for f in spec.fields if f.name not in mapping.sources and f.kind != REF]
+        frame = frame.with_columns(*defaults, *absent)
+        frame = frame.with_columns(pl.col(f.name).fill_null(pl.col(f.fallback)) for f in spec.fields if f.fallback)
+        return frame.with_columns(pl.col(f.name).alias(f.target) for f in spec.fields
+                                  if f.kind != REF and f.target != f.name)  # fmt: skip
+
+    def typed(self, f: Field) -> pl.Expr:
+        raw = pl.col(f"_raw_{f.name}")
+        if f.kind == DATE:
+            return parsing.parse_date(raw, self.result.date_format or "%Y-%m-%d").alias(f.name)
+        if f.kind == MONEY:
+            return parsing.money_cents(parsing.clean_money(raw, self.result.decimal or ".")).alias(f.name)
+        if f.kind == INT:
+            return parsing.parse_int(raw).alias(f.name)
+        if f.kind == BOOL:
+            return parsing.parse_bool(raw).alias(f.name)
+        if f.kind == DECIMAL:
+            return parsing.parse_decimal(raw, self.result.decimal or ".").alias(f.name)
+        if f.choices:
+            by_lower = {c.lower(): c for c in f.choices}
+            return raw.str.to_lowercase().replace_strict(by_lower, default=None).alias(f.name)
+        return raw.alias(f.name)
+
+    def unparsed(self, f: Field) -> str:
+        if f.kind == DATE:
+            return f"{f.name} is not a date in the format {self.result.date_format}"
+        if f.kind == MONEY:
+            return f"{f.name} is not an amount (decimal separator '{self.result.decimal}', at most 2 decimals)"
+        if f.choices:
+            return f"{f.name} must be one of {', '.join(f.choices)}"
+        return f"{f.name} is not a {f.kind} value"
+
+    def unparsed_fix(self, f: Field) -> str:
+        if f.kind == DATE:
+            return "correct the date, or set the file's date format in the import settings"
+        if f.kind == MONEY:
+            return "write the amount as digits with one decimal separator, e.g. 1234.56"
+        if f.kind == BOOL:
+            return "use yes/no, true/false or 1/0"
+        return "correct the value"
+
+    def resolve(self, frame: pl.DataFrame, mapping: TargetMapping, spec: Target) -> pl.DataFrame:
+        """Each reference (a parent's business key) to the parent's id; an unknown one is a problem."""
+        for f in spec.fields:
+            if f.kind != REF or f.name not in mapping.sources:
+                if f.kind == REF:
+                    frame = frame.with_columns(pl.lit(None, pl.Int64).alias(f.target))
+                continue
+            parent = schema.metadata.tables[f.parent]
+            key_column = parent.c[target(f.parent).field(target(f.parent).key[0]).target]
+            values = frame[f.name].drop_nulls().unique().to_list()
+            found = self.among(select(key_column.label(f.name), _pk(parent).label(f.target)), key_column, values)
+            frame = frame.join(found.with_columns(pl.col(f.name).cast(pl.String)), on=f.name, how="left")
+            noun = f.parent.removesuffix("s")
+            frame = self.flag(frame, pl.col(f.name).is_not_null() & pl.col(f.target).is_null(), spec.table,
+                              self.describe(mapping, f.name), f.name, lambda r, n=noun, f=f: f"unknown {n} {r[f.name]!r}",
+                              lambda r, p=f.parent: f"add it to the {p} (import them first or in the same profile) "
+                                                    "or correct the name")  # fmt: skip
+        return frame
+
+    def check(self, frame: pl.DataFrame, spec: Target) -> pl.DataFrame:
+        """Rules between fields of a row, and against the database inside the import's transaction."""
+        table = spec.table
+        if "amount" in spec.names and table != "debtors":
+            frame = self.flag(frame, pl.col("amount") == 0, table, "amount", "_raw_amount",
+                              lambda r: "amount is zero", lambda r: "leave the row out, or correct the amount")
+        if table == "invoices":
+            frame = self.flag(frame, pl.col("due_date") < pl.col("issue_date"), table, "due_date", "_raw_due_date",
+                              lambda r: f"due date {r['due_date']} is before the issue date {r['issue_date']}",
+                              lambda r: "correct one of the two dates")  # fmt: skip
+        if table == "assignments":
+            frame = self.flag(frame, pl.col("end_date") <= pl.col("start_date"), table, "end_date", "_raw_end_date",
+                              lambda r: f"the assignment ends ({r['end_date']}) on or before it starts",
+                              lambda r: "the end date is the first day it no longer holds; correct it")  # fmt: skip
+            frame = self.overlaps(frame)
+        if table == "unapplied_credits":
+            frame = self.flag(frame, pl.col("applied_on") < pl.col("received_on"), table, "applied_on",
+                              "_raw_applied_on", lambda r: "applied before it was received",
+                              lambda r: "correct one of the two dates")  # fmt: skip
+        if table in REDUCTIONS:
+            frame = self.against_invoice(frame, table, REDUCTIONS[table])
+        return frame
+
+    def against_invoice(self, frame: pl.DataFrame, table: str, day: str) -> pl.DataFrame:
+        """A reduction dated before its invoice, and reductions beyond the invoice's amount, are problems."""
+        invoices = schema.invoices
+        ids = frame["invoice_id"].drop_nulls().unique().to_list()
+        info = self.among(select(invoices.c.invoice_id, invoices.c.issue_date,
+                                 invoices.c.amount_cents.label("invoice_cents")), invoices.c.invoice_id, ids)  # fmt: skip
+        frame = frame.join(info.rename({"issue_date": "_issued"}), on="invoice_id", how="left")
+        noun = {"payments": "payment", "credit_notes": "credit note", "write_offs": "write-off"}[table]
+        frame = self.flag(frame, pl.col(day) < pl.col("_issued"), table, day, f"_raw_{day}",
+                          lambda r: f"{noun} dated {r[day]}, before its invoice {r['invoice']} was issued ({r['_issued']})",
+                          lambda r: f"correct the {noun}'s date or the invoice number")  # fmt: skip
+        # Reductions already in the database on these invoices, except the rows this chunk replaces.
+        others = []
+        for name, column in REDUCTIONS.items():
+            source = schema.metadata.tables[name]
+            others.append(self.among(select(source.c.invoice_id, source.c[column].label("day"), source.c.amount_cents),
+                                     source.c.invoice_id, ids).with_columns(pl.lit(name).alias("_kind")))  # fmt: skip
+        existing = pl.concat(others)
+        replaced = frame.select("invoice_id", pl.col(day).alias("day"), pl.lit(table).alias("_kind"))
+        kept = existing.join(replaced, on=["invoice_id", "day", "_kind"], how="anti")
+        before = kept.group_by("invoice_id").agg(pl.col("amount_cents").sum().alias("_before"))
+        totals = (frame.group_by("invoice_id").agg(pl.col("amount").sum().alias("_new"))
+                  .join(before, on="invoice_id", how="left").with_columns(pl.col("_before").fill_null(0)))  # fmt: skip
+        frame = frame.join(totals, on="invoice_id", how="left")
+        over = (pl.col("_before") + pl.col("_new")) > pl.col("invoice_cents")
+        frame = self.flag(frame, over, table, "amount", "_raw_amount",
+                          lambda r: (f"payments, credit notes and write-offs on invoice {r['invoice']} would total "
+                                     f"{(r['_before'] + r['_new']) / 100:,.2f}, more than its amount "
+                                     f"{r['invoice_cents'] / 100:,.2f}"),
+                          lambda r: "check the amount and the invoice number; money not tied to one invoice "
+                                    "belongs in unapplied credits")  # fmt: skip
+        return frame.drop("_issued", "invoice_cents", "_new", "_before")
+
+    def overlaps(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Two assignments of one debtor whose dates overlap (the database's and this chunk's) are a problem."""
+        table = schema.assignments
+        ids = frame["debtor_id"].drop_nulls().unique().to_list()
+        existing = self.among(select(table.c.debtor_id, table.c.start_date, table.c.end_date), table.c.debtor_id, ids)
+        existing = existing.join(frame.select("debtor_id", "start_date"), on=["debtor_id", "start_date"], how="anti")
+        spans = pl.concat([existing.with_columns(pl.lit(None, pl.Int64).alias("_row")),
+                           frame.select("debtor_id", "start_date", "end_date", "_row")], how="diagonal_relaxed")
+        spans = spans.sort("debtor_id", "start_date").with_columns(
+            pl.col("end_date").shift(1).over("debtor_id").alias("_prev_end"),
+            pl.col("start_date").shift(1).over("debtor_id").alias("_prev_start"),
+            pl.col("end_date").shift(-1).over("debtor_id").alias("_next_start_ref"),
+            pl.col("start_date").shift(-1).over("debtor_id").alias("_next_start"),
+        )
+        has_prev = pl.col("_prev_start").is_not_null()
+        clash_prev = has_prev & (pl.col("_prev_end").is_null() | (pl.col("_prev_end") > pl.col("start_date")))
+        clash_next = pl.col("_next_start").is_not_null() & (pl.col("end_date").is_null()
+                                                              | (pl.col("end_date") > pl.col("_next_start")))
+        bad = spans.filter((clash_prev | clash_next) & pl.col("_row").is_not_null()).select("_row", "_prev_start",
+                                                                                             "_next_start")
+        frame = frame.join(bad, on="_row", how="left")
+        frame = self.flag(frame, pl.col("_prev_start").is_not_null() | pl.col("_next_start").is_not_null(),
+                          "assignments", "start_date", "_raw_start_date",
+                          lambda r: f"debtor {r['debtor']!r} has another assignment overlapping these dates",
+                          lambda r: "end the earlier assignment (end date = the next one's start date)")  # fmt: skip
+        return frame.drop("_prev_start", "_next_start")
+
+    def dedupe(self, frame: pl.DataFrame, mapping: TargetMapping, spec: Target) -> pl.DataFrame:
+        """Rows of one key in one chunk: identical repeats collapse (``distinct``), others are problems."""
+        keys = [spec.field(k).target for k in spec.key]
+        counted = frame.with_columns(pl.len().over(keys).alias("_n"),
+                                     pl.col("_row").min().over(keys).alias("_first"))  # fmt: skip
+        label = ", ".join(spec.key)
+        return self.flag(counted, pl.col("_n") > 1, spec.table, self.describe(mapping, spec.key[0]),
+                         f"_raw_{spec.key[0]}",
+                         lambda r: (f"{label} {', '.join(str(r[k]) for k in spec.key)} appears more than once "
+                                    f"(first on row {r['_first']})" + (" with different values" if mapping.distinct else "")),
+                         lambda r: "keep one row per key, or correct the duplicate").drop("_n", "_first")  # fmt: skip
+
+    @staticmethod
+    def value_columns(spec: Target) -> list[str]:
+        return [f.target for f in spec.fields]
+
+    def upsert(self, frame: pl.DataFrame, mapping: TargetMapping, spec: Target) -> None:
+        """Insert new keys in bulk, update changed rows, leave identical ones; a key written earlier in this
+        import (a later chunk repeating it) is a duplicate."""
+        table = schema.metadata.tables[spec.table]
+        pk = _pk(table).name
+        columns = self.value_columns(spec)
+        keys = [spec.field(k).target for k in spec.key]
+        counts = self.result.counts[spec.table]
+        rows = frame.select("_row", *columns).with_columns(
+            pl.col(c).cast(_polars_type(table.c[c])) for c in columns
+        )
+        existing = self.existing(table, keys, rows.select(keys))
+        matched = rows.join(existing, on=keys, how="left", suffix="_db", nulls_equal=True)
+        new = matched.filter(pl.col(pk).is_null())
+        old = matched.filter(pl.col(pk).is_not_null())
+        ours = old.filter(pl.col(pk) > self.before[spec.table])
+        differs = pl.any_horizontal(*(pl.col(c).ne_missing(pl.col(f"{c}_db")) for c in columns if c not in keys)) \
+            if len(columns) > len(keys) else pl.lit(False)
+        repeated = ours.filter(differs) if mapping.distinct else ours
+        for row in repeated.iter_rows(named=True):
+            self.problem(row["_row"], spec.table, self.describe(mapping, spec.key[0]),
+                         f"{', '.join(spec.key)} repeats an earlier row of this file"
+                         + (" with different values" if mapping.distinct else ""),
+                         "keep one row per key, or correct the duplicate", row[keys[0]])  # fmt: skip
+        before = old.filter(pl.col(pk) <= self.before[spec.table])
+        changed = before.filter(differs)
+        counts["unchanged"] += before.height - changed.height + (ours.height - repeated.height)
+        for row in changed.iter_rows(named=True):
+            self.writer.update(spec.table, {pk: row[pk]}, {c: row[c] for c in columns if c not in keys})
+        counts["updated"] += changed.height
+        if new.height:
+            first = self.next_id[spec.table] + 1
+            self.next_id[spec.table] += new.height
+            insert = new.select(pl.int_range(first, first + new.height, dtype=pl.Int64).alias(pk), *columns)
+            self.writer.insert_frame(spec.table, insert)
+            counts["inserted"] += new.height
+
+    def existing(self, table: Table, keys: list[str], wanted: pl.DataFrame) -> pl.DataFrame:
+        """The table's rows whose business key is among ``wanted`` (queried by the key's first column)."""
+        first = keys[0]
+        values = wanted[first].drop_nulls().unique().to_list()
+        found = self.among(select(table), table.c[first], values)
+        return found.join(wanted.unique(), on=keys, how="semi", nulls_equal=True)
+
+
+def _pk(table: Table):  # noqa: ANN202 - a Column
+    (key,) = table.primary_key.columns
+    return key
+
+
+def _polars_type(column) -> pl.DataType:  # noqa: ANN001 - a SQLAlchemy Column
+    from data_access.db.store import _polars_type as store_type
+
+    return store_type(column)
+
+
+def save_profile(engine: Engine, profile: Profile, *, actor: str) -> None:
+    """Keep a mapping under its name for the next import (``meta``, through the write door)."""
+    name = profile.name.strip()
+    if not name:
+        raise ValueError("Give the profile a name, e.g. the system the file comes from.")
+    with audited_write(engine, actor=actor, action="save_import_profile", tables=("meta",),
+                       details={"profile": name}) as writer:  # fmt: skip
+        writer.set_meta(PROFILE_META_PREFIX + name, profile.to_toml())
+
+
+def saved_profiles(meta: dict[str, str]) -> dict[str, Profile]:
+    """The profiles saved in the database, by name (from its ``meta`` rows)."""
+    return {key.removeprefix(PROFILE_META_PREFIX): parse_profile(value, key)
+            for key, value in sorted(meta.items()) if key.startswith(PROFILE_META_PREFIX)}  # fmt: skip

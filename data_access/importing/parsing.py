@@ -1,0 +1,207 @@
+"""Reading files: CSV (UTF-8 or GBK), Excel and Parquet, in chunks; detecting and parsing formats.
+
+Every value is read as text and parsed here, so a value that does not parse becomes a named problem
+(file, row, column, value) instead of a silently wrong number. Money is parsed from its text into
+integer cents, never through a float.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+ENCODINGS = ("utf-8", "gbk")
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d", "%d-%m-%Y", "%m-%d-%Y")
+DECIMALS = (".", ",")
+TRUE_WORDS = ("true", "yes", "y", "1", "t", "是", "x")
+FALSE_WORDS = ("false", "no", "n", "0", "f", "否", "")
+SAMPLE_BYTES = 1 << 16
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be read at all (unknown type, undecodable text); the message says how to fix it."""
+
+
+def file_kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return "csv"
+    if suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+        return "excel"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise ImportFileError(f"{path.name}: unknown file type {suffix or '(none)'}; use CSV, Excel (.xlsx) or Parquet.")
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 when the file's first 64 KB decode as UTF-8 (a character cut at the end is fine), else GBK."""
+    sample = path.read_bytes()[:SAMPLE_BYTES] if path.stat().st_size <= SAMPLE_BYTES else _head(path)
+    for encoding in ENCODINGS:
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ImportFileError(f"{path.name}: the text is neither UTF-8 nor GBK; save it as UTF-8 (CSV UTF-8 in Excel).")
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(SAMPLE_BYTES)
+
+
+def _as_utf8(path: Path, encoding: str) -> Path:
+    """The file itself when UTF-8, else a UTF-8 copy written in blocks (constant memory)."""
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+        return path
+    copy = Path(tempfile.mkstemp(suffix=".csv", prefix="rdash-import-")[1])
+    try:
+        with path.open("r", encoding=encoding, newline="") as source, copy.open("w", encoding="utf-8", newline="") as out:
+            while block := source.read(1 << 20):
+                out.write(block)
+    except UnicodeDecodeError as problem:
+        copy.unlink(missing_ok=True)
+        raise ImportFileError(f"{path.name}: not valid {encoding} at byte {problem.start}; "
+                              "choose the file's real encoding or save it as UTF-8.") from None  # fmt: skip
+    return copy
+
+
+@dataclass(frozen=True)
+class Chunk:
+    frame: pl.DataFrame  # every column as text
+    first_row: int  # the file's row number of the chunk's first data row (the header is row 1)
+
+
+def read_chunks(path: Path, *, encoding: str | None = None, chunk_rows: int = 100_000,
+                sheet: str | None = None) -> Iterator[Chunk]:  # fmt: skip
+    """The file's rows as text, ``chunk_rows`` at a time (CSV and Parquet stream; Excel is read whole)."""
+    kind = file_kind(path)
+    if kind == "csv":
+        source = _as_utf8(path, encoding or detect_encoding(path))
+        try:
+            reader = pl.scan_csv(source, infer_schema=False, encoding="utf8", separator=_separator(source))
+            yield from _numbered(reader.collect_batches(chunk_size=chunk_rows))
+        finally:
+            if source != path:
+                source.unlink(missing_ok=True)
+    elif kind == "parquet":
+        scan = pl.scan_parquet(path)
+        yield from _numbered(scan.select(pl.all().cast(pl.String)).collect_batches(chunk_size=chunk_rows))
+    else:
+        try:
+            frame = pl.read_excel(path, sheet_name=sheet)
+        except ImportError as missing:  # pragma: no cover - fastexcel is pinned in requirements.lock
+            raise ImportFileError(f"Reading Excel needs fastexcel ({missing}); save the sheet as CSV.") from None
+        yield from _numbered(_excel_as_text(frame).iter_slices(chunk_rows))
+
+
+def _excel_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Excel cells as the text a person sees: dates as YYYY-MM-DD, whole numbers without ``.0``."""
+    text = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+            text.append(column.dt.strftime("%Y-%m-%d"))
+        elif dtype.is_float():
+            whole = frame[name].drop_nulls()
+            integral = whole.is_empty() or bool((whole == whole.round(0)).all())
+            text.append(column.cast(pl.Int64).cast(pl.String) if integral else column.cast(pl.String))
+        else:
+            text.append(column.cast(pl.String))
+    return frame.select(text)
+
+
+def _numbered(frames) -> Iterator[Chunk]:  # noqa: ANN001 - an iterator of frames
+    row = 2
+    for frame in frames:
+        if frame.height == 0:
+            continue
+        yield Chunk(frame.rename({c: c.strip().lstrip("\ufeff") for c in frame.columns}), row)
+        row += frame.height
+
+
+def _separator(path: Path) -> str:
+    head = _head(path).decode("utf-8", errors="ignore").splitlines()[:1]
+    line = head[0] if head else ""
+    return max((",", ";", "\t", "|"), key=line.count) if line else ","
+
+
+def columns_of(path: Path, encoding: str | None = None) -> list[str]:
+    first = next(read_chunks(path, encoding=encoding, chunk_rows=200), None)
+    return first.frame.columns if first else []
+
+
+# Formats ------------------------------------------------------------------------------------------
+
+
+def detect_date_format(values: list[str]) -> str | None:
+    """The first format that parses every sampled value; day-first when a day above 12 says so."""
+    sample = pl.Series([v.strip() for v in values if v and v.strip()][:2000], dtype=pl.String)
+    if sample.is_empty():
+        return None
+    for fmt in DATE_FORMATS:
+        if sample.str.to_date(fmt, strict=False).null_count() == 0:
+            return fmt
+    return None
+
+
+def detect_decimal(values: list[str]) -> str:
+    """``,`` when amounts end in a comma and one or two digits (1.234,56) more often than in a point."""
+    comma = sum(bool(re.search(r",\d{1,2}$", v.strip())) for v in values if v)
+    point = sum(bool(re.search(r"\.\d{1,2}$", v.strip())) for v in values if v)
+    return "," if comma > point else "."
+
+
+def looks_like_amount(value: str) -> bool:
+    return bool(re.fullmatch(r"[-(]?[¥￥$€£]?\s?\d[\d.,' ]*\)?", value.strip()))
+
+
+def parse_date(column: pl.Expr, fmt: str) -> pl.Expr:
+    return column.str.strip_chars().str.to_date(fmt, strict=False)
+
+
+_MONEY = r"^-?\d+(\.\d{1,2})?$"
+
+
+def clean_money(column: pl.Expr, decimal: str) -> pl.Expr:
+    """Text of an amount in a canonical form ``-1234.5`` (currency signs, spaces and thousands gone)."""
+    text = column.str.strip_chars().str.replace_all(r"[¥￥$€£\s\u00a0']|CNY|RMB|USD|EUR", "")
+    if decimal == ",":
+        text = text.str.replace_all(r"\.", "").str.replace(",", ".", literal=True)
+    else:
+        text = text.str.replace_all(",", "", literal=True)
+    # (123.45) is how accountants write a negative amount
+    return pl.when(text.str.contains(r"^\(.*\)$")).then(pl.lit("-") + text.str.strip_chars("()")).otherwise(text)
+
+
+def money_cents(canonical: pl.Expr) -> pl.Expr:
+    """Integer cents from ``clean_money``'s text, exact; null where it is not an amount with ≤ 2 decimals."""
+    valid = canonical.str.contains(_MONEY)
+    negative = canonical.str.starts_with("-")
+    digits = canonical.str.strip_prefix("-")
+    whole = digits.str.split(".").list.get(0, null_on_oob=True).cast(pl.Int64, strict=False)
+    fraction = digits.str.split(".").list.get(1, null_on_oob=True).fill_null("").str.pad_end(2, "0")
+    cents = whole * 100 + fraction.cast(pl.Int64, strict=False)
+    return pl.when(valid).then(pl.when(negative).then(-cents).otherwise(cents))
+
+
+def parse_bool(column: pl.Expr) -> pl.Expr:
+    text = column.str.strip_chars().str.to_lowercase()
+    return pl.when(text.is_in(TRUE_WORDS)).then(True).when(text.is_in(FALSE_WORDS)).then(False)
+
+
+def parse_int(column: pl.Expr) -> pl.Expr:
+    return column.str.strip_chars().cast(pl.Int64, strict=False)
+
+
+def parse_decimal(column: pl.Expr, decimal: str) -> pl.Expr:
+    text = column.str.strip_chars()
+    if decimal == ",":
+        text = text.str.replace(",", ".", literal=True)
+    return text.cast(pl.Float64, strict=False)
