@@ -27,10 +27,18 @@ class Kpi:
 
 
 def kpi_row(kpis: list[Kpi]) -> None:
-    with st.container(horizontal=True):
-        for kpi in kpis:
-            st.metric(kpi.label, kpi.value, kpi.delta, delta_color=kpi.delta_color, help=kpi.help, border=True,
-                      delta_arrow="auto" if kpi.delta_color != "off" else "off")
+    """KPI cards side by side; on a projector at most ``projector.KPIS_PER_ROW`` a row, so 48-px values fit."""
+    from dashboard import projector
+
+    per_row = len(kpis)
+    if projector.is_on() and kpis:  # rows of even length: 4 cards as 2 + 2, 5 as 3 + 2
+        rows = -(-len(kpis) // projector.KPIS_PER_ROW)
+        per_row = -(-len(kpis) // rows)
+    for start in range(0, len(kpis), max(per_row, 1)):
+        with st.container(horizontal=True):
+            for kpi in kpis[start:start + per_row]:
+                st.metric(kpi.label, kpi.value, kpi.delta, delta_color=kpi.delta_color, help=kpi.help, border=True,
+                          delta_arrow="auto" if kpi.delta_color != "off" else "off")
 
 
 # Column id -> i18n key of its header. Money columns end in _cents (integer cents in data_access).
@@ -114,11 +122,29 @@ def money_table(
     config = column_config(shown, labels, money, currency, percent, rates)
     for name in hidden:
         config[name] = None
-    return st.dataframe(
-        shown, column_config=config, hide_index=True, key=key, height=height, placeholder="—",
-        on_select="rerun" if selectable is not False else "ignore", selection_mode="single-row",
+    cut = projector_cut(shown, selectable)
+    selection = st.dataframe(
+        cut, column_config=config, hide_index=True, key=key, height="auto" if cut is not shown else height,
+        placeholder="—", on_select="rerun" if selectable is not False else "ignore", selection_mode="single-row",
         selection_default=_first_selection(selectable),
     )  # fmt: skip
+    if cut is not shown:
+        with st.expander(t("projector.show_all", n=f"{shown.height:,}"), icon=":material/table_rows:"):
+            st.dataframe(shown, column_config=config, hide_index=True, key=f"{key}_all", height=height, placeholder="—")
+    return selection
+
+
+def projector_cut(frame: pl.DataFrame, selectable: bool | list[int] = False) -> pl.DataFrame:
+    """On a projector, a long table's rows that matter (its first rows: every table is sorted by what matters
+    most, largest amount or highest risk first); the same frame otherwise, or when a picked row lies below."""
+    from dashboard import projector
+
+    rows = projector.TABLE_ROWS
+    if not projector.is_on() or frame.height <= rows + 2:
+        return frame
+    if isinstance(selectable, list) and any(i >= rows for i in selectable):
+        return frame
+    return frame.head(rows)
 
 
 def _first_selection(selectable: bool | list[int]) -> dict | None:
