@@ -35,6 +35,15 @@ def month_end_history(book: Portfolio, as_of: date, basis: str, edges: tuple[int
     return ends, snaps, flows
 
 
+APPRAISAL_TABLES = ("collection_actions", "promises", "satisfaction_surveys", "escalations", "compliance_incidents",
+                    "appeals", "targets")  # fmt: skip
+
+
+def recovery_targets(targets: pl.DataFrame, period: Period, s: Settings):  # noqa: ANN201 - RecoveryTargets
+    """Tier recovery targets in force for ``period``: the targets table (unfiltered), then the settings."""
+    return targets_in_force(targets, period, s.recovery_targets)
+
+
 def league(book: Portfolio, tables: dict[str, pl.DataFrame], start: date, end: date, as_of: date, s: Settings,
            settled: pl.DataFrame) -> pl.DataFrame:  # fmt: skip
     """The league table of one period, every collector in the tables' scope (``tables``: APPRAISAL_TABLES)."""

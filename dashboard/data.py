@@ -24,7 +24,6 @@ from data_access.demo.seeding import ensure_database
 from data_access.metrics.buckets import DUE_DATE
 from data_access.metrics.recovery import Period
 from data_access.metrics.targets import RecoveryTargets
-from data_access.metrics.targets import recovery_targets as targets_in_force
 from data_access.settings import Settings, load_settings
 
 
@@ -130,8 +129,7 @@ def filtered_book(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Fi
     return selection(key, as_of, edges, filters).book(portfolio(key))
 
 
-APPRAISAL_TABLES = ("collection_actions", "promises", "satisfaction_surveys", "escalations", "compliance_incidents",
-                    "appeals", "targets")  # fmt: skip
+APPRAISAL_TABLES = computations.APPRAISAL_TABLES
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -153,7 +151,7 @@ def recovery_targets(context: ViewContext, period: Period) -> RecoveryTargets:
     """Tier recovery targets in force for ``period`` (targets table, then settings): what the Overview
     judges its tiers by, as the league table does. The table is read unfiltered: a collector filter
     must not drop the company-wide rows."""
-    return targets_in_force(table(context.table_key("targets")), period, settings().recovery_targets)
+    return computations.recovery_targets(table(context.table_key("targets")), period, settings())
 
 
 def league(context: ViewContext, start: date, end: date) -> pl.DataFrame:

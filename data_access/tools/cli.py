@@ -7,6 +7,8 @@
     rdash risk-check demo|ibm      the early-warning model's time-split validation (docs/early_warning.md)
     rdash audit verify [--database-url URL]
                                    check the hash chain of the audit log; exit 1 naming the first broken entry
+    rdash pack --as-of D --out DIR [--lang en|zh] [--region 1,2 ...] [--agenda NAME] [--no-pdf]
+                                   a risk meeting's pack: offline HTML, Excel workbook, PDF (python -m dashboard.pack)
 """
 
 from __future__ import annotations
@@ -56,10 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=settings.demo_seed)
     bench.add_argument("--repeat", type=int, default=5)
     bench.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "performance.md"))
+    # The pack is drawn by the dashboard's figures; data_access never imports the dashboard, so ``rdash pack``
+    # runs ``python -m dashboard.pack`` with the arguments as given (its --help lists them).
+    commands.add_parser("pack", add_help=False, help="write a risk meeting's pack (HTML, Excel, PDF) for a date and filters")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["pack"]:
+        return subprocess.call([sys.executable, "-m", "dashboard.pack", *argv[1:]], cwd=PROJECT_ROOT,
+                               env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(PROJECT_ROOT), os.environ.get("PYTHONPATH"))))})  # fmt: skip
     args = _parser().parse_args(argv)
     if args.command == "run":
         settings = load_settings()
