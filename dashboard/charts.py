@@ -47,6 +47,8 @@ def finish(figure: go.Figure) -> go.Figure:
     figure.update_yaxes(gridcolor=p.grid, tickfont=dict(size=p.font_size, color=p.text))
     if p.min_height and (figure.layout.height or 0) < p.min_height:
         figure.update_layout(height=p.min_height)
+    if p.bar_outline:
+        figure.update_traces(marker_line=dict(color=p.text, width=p.bar_outline), selector=dict(type="bar"))
     return figure
 
 

@@ -188,6 +188,7 @@ def link_to(url_path: str, label: str, params: dict[str, str] | None = None, ico
 
 
 MET, MISSED = "background-color: #dcefe3", "background-color: #f7dcdc"
+MET_MARK, MISSED_MARK = "✓", "✗"
 
 
 def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency: str, key: str,
@@ -212,6 +213,16 @@ def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency:
                 styles[value] = MET if row[value] >= row[target] else MISSED
         return [styles[name] for name in data.columns]
 
-    return st.dataframe(data.style.apply(colour, axis=1), column_config=config, hide_index=True, key=key,
+    styled = data.style.apply(colour, axis=1)
+    # Colour is never the only sign: a met value reads "✓ 92.3 %", a missed one "✗ 61.0 %".
+    for value, target in pairs:
+        fmt = table_number_format(value, percent=value in scaled) or "%.2f"
+        config[value] = st.column_config.Column(header(value, labels))
+        for i, (have, goal) in enumerate(zip(data[value], data[target], strict=True)):
+            if have == have and goal == goal:  # both present (NaN != NaN)
+                mark = MET_MARK if have >= goal else MISSED_MARK
+                styled = styled.format(lambda v, mark=mark, fmt=fmt: f"{mark} {fmt % v}".replace("%%", "%"),
+                                       subset=([data.index[i]], [value]))  # fmt: skip
+    return st.dataframe(styled, column_config=config, hide_index=True, key=key,
                         height=height, placeholder="—", on_select="rerun" if selectable is not False else "ignore",
                         selection_mode="single-row", selection_default=_first_selection(selectable))  # fmt: skip

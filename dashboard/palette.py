@@ -33,6 +33,7 @@ class Palette:
     font_size: int = 13
     legend_size: int = 13
     min_height: int = 0  # projector charts are at least this tall, to fill a 16:9 screen's band
+    bar_outline: float = 0  # width of the line around bars (projector: light and dark bars keep their shape)
     heat_scale: str = "Blues"
     marker_line: str = "#ffffff"
     extra: dict[str, str] = field(default_factory=dict)
@@ -47,26 +48,29 @@ NORMAL = Palette(
     status={"good": "#4f9d69", "warn": "#e0a030", "bad": "#c0392b"},
 )
 
-# Okabe-Ito (blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow) and Tol's vibrant
-# scale for the buckets: blue -> sky -> sand -> orange -> red -> wine, distinct in lightness as well as hue.
+# Okabe-Ito for series (blue, orange, bluish green, vermillion, reddish purple, sky blue, black). Buckets: current
+# in blue, then overdue from pale yellow to near-black red, every two of them apart in lightness also for
+# deutan, protan and tritan viewers (tests/test_palette.py); on a projector bars get an outline, so the palest
+# and the darkest stay visible on a washed-out white or a dark background.
+PROJECTOR_BUCKETS = ("#6BAED6", "#FFF3A0", "#FDB863", "#E66101", "#B2182B", "#4A0D18", "#220408")
 PROJECTOR = Palette(
     name="projector",
     colorway=("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"),
-    buckets=("#0072B2", "#56B4E9", "#CCBB44", "#EE7733", "#CC3311", "#882255", "#3D0F26"),
+    buckets=PROJECTOR_BUCKETS,
     flows={"Paid": "#0072B2", "Written off": "#000000"},
     text="#000000", grid="#b8c0cc", reference="#000000", muted="#9aa5b1",
     status={"good": "#009E73", "warn": "#E69F00", "bad": "#D55E00"},
-    font_size=18, legend_size=17, min_height=420,
+    font_size=18, legend_size=17, min_height=420, bar_outline=1.5,
 )
 
 PROJECTOR_DARK = Palette(
     name="projector_dark",
     colorway=("#56B4E9", "#E69F00", "#009E73", "#FF7F50", "#CC79A7", "#F0E442", "#FFFFFF"),
-    buckets=("#56B4E9", "#9ED9F5", "#DDCC77", "#EE7733", "#EE3377", "#CC79A7", "#F2B5D4"),
+    buckets=PROJECTOR_BUCKETS,
     flows={"Paid": "#56B4E9", "Written off": "#FFFFFF"},
     text="#FFFFFF", grid="#4a5360", reference="#FFFFFF", muted="#5c6775",
     status={"good": "#009E73", "warn": "#E69F00", "bad": "#FF7F50"},
-    font_size=18, legend_size=17, min_height=420, heat_scale="Cividis", marker_line="#0e1117",
+    font_size=18, legend_size=17, min_height=420, heat_scale="Cividis", marker_line="#0e1117", bar_outline=1.5,
 )
 
 DARK_SCREEN = Palette(
