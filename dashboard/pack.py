@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import html
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -428,17 +427,17 @@ def _columns(table: Table, currency: str) -> tuple[export.Column, ...]:
                           money=table.money, percent=table.percent)  # fmt: skip
 
 
-def chromium() -> str | None:
-    """The Chromium to print with: RDASH_CHROMIUM, else one on the PATH, else Debian's."""
-    for candidate in (os.environ.get("RDASH_CHROMIUM"), *CHROMIUM_CANDIDATES, "/usr/bin/chromium"):
+def chromium(configured: str = "") -> str | None:
+    """The Chromium to print with: RDASH_CHROMIUM (``configured``), else one on the PATH, else Debian's."""
+    for candidate in (configured, *CHROMIUM_CANDIDATES, "/usr/bin/chromium"):
         if candidate and (found := shutil.which(candidate)):
             return found
     return None
 
 
-def pdf_of(html_path: Path, pdf_path: Path, timeout: int = 180) -> bool:
+def pdf_of(html_path: Path, pdf_path: Path, timeout: int = 180, configured: str = "") -> bool:
     """Print the HTML report to PDF with headless Chromium (sections start on new pages); False without one."""
-    browser = chromium()
+    browser = chromium(configured)
     if browser is None:
         return False
     with tempfile.TemporaryDirectory() as profile:
@@ -468,7 +467,7 @@ def write_pack(d: PackData, out: Path, *, lang: str = "en", pages: tuple[str, ..
         book = out / f"{stem}.xlsx"
         book.write_bytes(workbook(sections, d))
     written = [report, book]
-    if pdf and pdf_of(report, out / f"{stem}.pdf"):
+    if pdf and pdf_of(report, out / f"{stem}.pdf", configured=d.settings.chromium):
         written.append(out / f"{stem}.pdf")
     return written
 
@@ -539,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = saved[args.agenda].pages
     for path in write_pack(d, args.out, lang=args.lang, pages=pages, pdf=not args.no_pdf):
         print(path)
-    if not args.no_pdf and chromium() is None:
+    if not args.no_pdf and chromium(settings.chromium) is None:
         print("no PDF: Chromium was not found (set RDASH_CHROMIUM to its path)", file=sys.stderr)
     return 0
 

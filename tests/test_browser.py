@@ -443,7 +443,7 @@ def open_at(browser, url: str, width: int, height: int):  # noqa: ANN001, ANN201
     page.goto(url)
     page.wait_for_selector("h1", timeout=90_000)
     settle(page)
-    if "theme=" in url and "embed_options" not in page.url:  # the theme is applied by one reload (projector.py)
+    if "theme=dark" in url and "embed_options" not in page.url:  # dark is applied by one reload (projector.py)
         page.wait_for_url("**embed_options=**", timeout=30_000)
         page.wait_for_selector("h1", timeout=90_000)
         settle(page)
