@@ -129,7 +129,7 @@ def editor(carried: dict[str, str]) -> None:
         st.caption(" → ".join(page_title(p) for p in agenda.pages))
         with st.form("agenda_form", border=False):
             pages = st.multiselect(t("agenda.views"), [p.url_path for p in PAGES], default=list(agenda.pages),
-                                   format_func=page_title, help=t("agenda.views_help"))  # fmt: skip
+                                   format_func=page_title, help=t("agenda.views_help"), select_all=False)  # fmt: skip
             name = st.text_input(t("agenda.name"), value="" if picked == DEFAULT_NAME else picked, max_chars=80)
             save = st.form_submit_button(t("agenda.save"), icon=":material/save:")
         if save:

@@ -27,8 +27,8 @@ _CSS = """
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stElementToolbar"],
 [data-testid="stDecoration"], .modebar-container { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 2rem 2rem 2rem !important; max-width: 100% !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 52px !important; line-height: 1.15 !important;
-  font-weight: 700 !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 52px !important; line-height: 1.3 !important;
+  font-weight: 700 !important; overflow: visible !important; height: auto !important; }
 [data-testid="stMetricLabel"] p { font-size: 22px !important; font-weight: 600 !important; }
 [data-testid="stMetricDelta"] div { font-size: 18px !important; }
 h1 { font-size: 2.4rem !important; }
