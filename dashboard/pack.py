@@ -395,18 +395,19 @@ def html_report(sections: list[Section], d: PackData, lang: str) -> str:
             f"<h1>{html.escape(title)}</h1><p class='meta'>{html.escape(generated)}</p>{''.join(parts)}</body></html>")  # fmt: skip
 
 
-def definitions() -> tuple[tuple[str, str], ...]:
+def definitions(s: Settings) -> tuple[tuple[str, str], ...]:
     """The Definitions sheet: each metric of the pack and its definition (the pages' help texts)."""
-    keys = (("overview.kpi.total", "aging.kpi.total_help"), ("overview.kpi.overdue_share", "aging.kpi.overdue_help"),
-            ("overview.kpi.recovery", "overview.kpi.recovery_help"), ("overview.kpi.dso", "overview.kpi.dso_help"),
-            ("overview.kpi.best_dso", "overview.kpi.best_dso_help"), ("overview.kpi.add", "overview.kpi.add_help"),
-            ("overview.kpi.cei", "overview.kpi.cei_help"), ("aging.kpi.severe", "aging.kpi.severe_help"),
-            ("bad_debt.kpi.ecl", "bad_debt.method"), ("bad_debt.kpi.coverage", "bad_debt.kpi.coverage_help"),
-            ("ew.kpi.listed", "ew.kpi.listed_help_rules"), ("load.kpi.index", "load.kpi.index_help"))  # fmt: skip
-    defaults = {"ew.kpi.listed_help_rules": {"red": 3, "amber": 2},
-                "load.kpi.index_help": {"load": "Σ", "capacity": "Σ"}}
-    lines = [(t(term), t(meaning, **defaults.get(meaning, {}))) for term, meaning in keys]
-    return tuple(lines)
+    red, amber = s.early_warning_rule_levels
+    return (
+        (t("overview.kpi.total"), t("aging.kpi.total_help")), (t("overview.kpi.overdue_share"), t("aging.kpi.overdue_help")),
+        (t("overview.kpi.recovery"), t("overview.kpi.recovery_help")), (t("overview.kpi.dso"), t("overview.kpi.dso_help")),
+        (t("overview.kpi.best_dso"), t("overview.kpi.best_dso_help")), (t("overview.kpi.add"), t("overview.kpi.add_help")),
+        (t("overview.kpi.cei"), t("overview.kpi.cei_help")), (t("aging.kpi.severe"), t("aging.kpi.severe_help")),
+        (t("bad_debt.kpi.ecl"), t("bad_debt.method")), (t("bad_debt.kpi.coverage"), t("bad_debt.kpi.coverage_help")),
+        (t("ew.kpi.listed"), t("ew.kpi.listed_help", red=share(s.early_warning_levels[0], 0), amber=share(s.early_warning_levels[1], 0))),
+        (t("ew.kpi.listed"), t("ew.kpi.listed_help_rules", red=red, amber=amber)),
+        (t("load.kpi.index"), t("pack.load_index_definition")),
+    )  # fmt: skip
 
 
 def workbook(sections: list[Section], d: PackData) -> bytes:
@@ -419,7 +420,7 @@ def workbook(sections: list[Section], d: PackData) -> bytes:
             sheet = export.Sheet(columns=_columns(table, d.currency), about=about)
             tables.append((table.title if len(table.title) <= 31 else table.name, table.frame, sheet))
     return export.workbook_bytes(tables, about=about, about_name=t("download.sheet_about"),
-                                 definitions=definitions(), definitions_name=t("pack.sheet_definitions"))  # fmt: skip
+                                 definitions=definitions(d.settings), definitions_name=t("pack.sheet_definitions"))  # fmt: skip
 
 
 def _columns(table: Table, currency: str) -> tuple[export.Column, ...]:
