@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.filters import filter_params
+from dashboard.filters import filter_params, url_widget, url_write
 from dashboard.i18n import t
 from dashboard.navigation import PAGES, script_of
 from data_access.services.agendas import Agenda, agendas_of
@@ -115,17 +115,15 @@ def editor(carried: dict[str, str]) -> None:
     from data_access.services.agendas import AgendaRefused, delete_agenda, save_agenda, validate
 
     agendas = saved()
-    current = chosen(agendas)
     with st.sidebar.expander(t("agenda.header"), icon=":material/slideshow:"):
         names = [DEFAULT_NAME, *agendas]
-        picked = st.selectbox(t("agenda.pick"), names, index=names.index(current.name), key="agenda_pick",
+        # The pick lives in the URL (agenda=): a link, a save or "Present" changes it, the box follows.
+        url_widget("agenda_pick", PARAM, default=DEFAULT_NAME, label=t("agenda.name"),
+                   parse=lambda raw: raw if raw in names else DEFAULT_NAME)  # an unknown name is noted by chosen()
+        picked = st.selectbox(t("agenda.pick"), names, key="agenda_pick",
                               format_func=lambda n: t("agenda.default_name") if n == DEFAULT_NAME else n)  # fmt: skip
+        url_write("agenda_pick", PARAM, picked, default=DEFAULT_NAME)
         agenda = DEFAULT if picked == DEFAULT_NAME else agendas[picked]
-        if picked != current.name:
-            if picked == DEFAULT_NAME:
-                st.query_params.pop(PARAM, None)
-            else:
-                st.query_params[PARAM] = picked
         st.caption(" → ".join(page_title(p) for p in agenda.pages))
         with st.form("agenda_form", border=False):
             pages = st.multiselect(t("agenda.views"), [p.url_path for p in PAGES], default=list(agenda.pages),
