@@ -508,16 +508,19 @@ def test_the_agenda_steps_with_the_arrow_keys_and_keeps_filters_and_date(server,
     page = open_at(browser, f"{server}/overview?projector=1&region=2&as_of=2026-06-30", 1280, 720)
     assert page.get_by_text("1 / 6", exact=True).count() == 1
     page.keyboard.press("ArrowRight")
+    page.wait_for_url("**/aging?**", timeout=120_000)  # the key's rerun starts a moment after the press
     settle(page)
     assert page.url.split("?")[0].endswith("/aging")
     assert query(page) == {"projector": "1", "region": "2", "as_of": "2026-06-30"}
     assert page.get_by_text("2 / 6", exact=True).count() == 1
     assert page.get_by_text("Region South China · as of 2026-06-30", exact=True).count() == 1
     page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/early_warning?**", timeout=120_000)
     settle(page)
     assert page.url.split("?")[0].endswith("/early_warning")
     assert page.get_by_text("3 / 6", exact=True).count() == 1
     page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**/aging?**", timeout=120_000)
     settle(page)
     assert page.url.split("?")[0].endswith("/aging")
     page.get_by_role("button", name="Leave projector mode").click()
@@ -530,7 +533,7 @@ def test_the_agenda_steps_with_the_arrow_keys_and_keeps_filters_and_date(server,
 def test_an_agenda_is_saved_by_name_and_presented(writable_server, browser) -> None:
     page = open_at(browser, f"{writable_server}/aging?region=2", 1440, 1200)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_text("Meeting agenda").click()
+    sidebar.get_by_text("Meeting agenda", exact=True).click()
     views = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Views, in order")
     for _ in range(6):  # empty the standard agenda's views, then pick two
         views.locator('[role="button"][aria-label^="Remove"]').first.click()
@@ -545,6 +548,7 @@ def test_an_agenda_is_saved_by_name_and_presented(writable_server, browser) -> N
     assert query(page)["agenda"] == "Credit committee"
     assert sidebar.get_by_text("Agenda “Credit committee” saved.").count() == 1
     sidebar.get_by_role("button", name="Present on the projector").click()
+    page.wait_for_url("**/bad_debt?**", timeout=120_000)
     settle(page)
     assert page.url.split("?")[0].endswith("/bad_debt")
     assert query(page) == {"agenda": "Credit committee", "projector": "1", "region": "2"}
@@ -557,7 +561,7 @@ def test_the_meeting_pack_downloads_from_the_app(server, browser) -> None:
 
     page = open_at(browser, f"{server}/overview?region=2", 1440, 1200)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_text("Meeting pack").click()
+    sidebar.get_by_text("Meeting pack", exact=True).click()
     with page.expect_download(timeout=600_000) as caught:
         sidebar.get_by_role("button", name="Download the meeting pack").click()
     download = caught.value
