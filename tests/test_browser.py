@@ -445,12 +445,10 @@ def open_at(browser, url: str, width: int, height: int):  # noqa: ANN001, ANN201
     page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
     start = time.monotonic()
     page.goto(url)
+    if "theme=dark" in url:  # dark is applied by one reload with embed_options=dark_theme (projector.py)
+        page.wait_for_url("**embed_options=dark_theme**", timeout=180_000)
     page.wait_for_selector("h1", timeout=90_000)
     settle(page)
-    if "theme=dark" in url and "embed_options" not in page.url:  # dark is applied by one reload (projector.py)
-        page.wait_for_url("**embed_options=**", timeout=30_000)
-        page.wait_for_selector("h1", timeout=90_000)
-        settle(page)
     print(f"\n{url.split('/', 3)[-1]:60s} {width}x{height}: charts drawn after {time.monotonic() - start:.1f} s")
     return page
 
