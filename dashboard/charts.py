@@ -14,11 +14,12 @@ from datetime import date
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard import palette
 from dashboard.formatting import symbol
 
 FONT = "Inter, 'Noto Sans SC', 'Microsoft YaHei', sans-serif"
-BUCKET_COLOURS = ("#2e7d5b", "#8fbf5a", "#f2c14e", "#f08a4b", "#d9534f", "#8e1b2f", "#4a0d18")
-FLOW_COLOURS = {"Paid": "#3b6ea8", "Written off": "#444444"}
+BUCKET_COLOURS = palette.NORMAL.buckets  # the normal screen's; bucket_colours() follows the active palette
+FLOW_COLOURS = palette.NORMAL.flows
 
 pio.templates["rdash"] = go.layout.Template(
     layout=go.Layout(
@@ -36,6 +37,21 @@ pio.templates["rdash"] = go.layout.Template(
 pio.templates.default = "plotly_white+rdash"
 
 
+def finish(figure: go.Figure) -> go.Figure:
+    """The active palette (dashboard.palette) on a built figure: type size and colour, series colours,
+    grid, and on a projector a height that fills a 16:9 screen's band. Every chart builder ends here."""
+    p = palette.active()
+    figure.update_layout(font=dict(size=p.font_size, color=p.text), colorway=list(p.colorway),
+                         legend=dict(font=dict(size=p.legend_size)), hoverlabel=dict(font=dict(size=p.font_size)))
+    figure.update_xaxes(gridcolor=p.grid, tickfont=dict(size=p.font_size, color=p.text))
+    figure.update_yaxes(gridcolor=p.grid, tickfont=dict(size=p.font_size, color=p.text))
+    if p.min_height and (figure.layout.height or 0) < p.min_height:
+        figure.update_layout(height=p.min_height)
+    if p.bar_outline:
+        figure.update_traces(marker_line=dict(color=p.text, width=p.bar_outline), selector=dict(type="bar"))
+    return figure
+
+
 def _severity(label: str) -> int:
     """How old a bucket is, by its lower edge in days: Current and 0-30 are 0."""
     if label.endswith("+"):  # "180+" holds what is older than 180 days
@@ -51,7 +67,7 @@ def bucket_colours(labels: list[str]) -> list[str]:
     colours = []
     for label in labels:
         low = _severity(label)
-        colours.append(BUCKET_COLOURS[max(i for i, step in enumerate(steps) if low >= step)])
+        colours.append(palette.active().buckets[max(i for i, step in enumerate(steps) if low >= step)])
     return colours
 
 
@@ -97,7 +113,7 @@ def bucket_bars(labels: list[str], amounts: list[float], counts: list[int], curr
         )  # fmt: skip
     )
     figure.update_layout(yaxis=_money_axis(currency), height=320, showlegend=False)
-    return figure
+    return finish(figure)
 
 
 def stacked_by_bucket(categories: list[str], series: dict[str, list[float]], currency: str,
@@ -117,7 +133,7 @@ def stacked_by_bucket(categories: list[str], series: dict[str, list[float]], cur
         barmode="stack", xaxis=_money_axis(currency), yaxis=dict(autorange="reversed", title=None),
         height=max(300, 28 * len(categories) + 90),
     )  # fmt: skip
-    return figure
+    return finish(figure)
 
 
 def trend_by_bucket(months: list, series: dict[str, list[float]], currency: str,
@@ -136,14 +152,14 @@ def trend_by_bucket(months: list, series: dict[str, list[float]], currency: str,
     )
     figure.update_layout(barmode="stack", yaxis=_money_axis(currency), xaxis=_period_axis("month"), height=360,
                          hovermode="x unified")  # fmt: skip
-    return figure
+    return finish(figure)
 
 
 def rate_heatmap(origins: list[str], destinations: list[str], rates: list[list[float]], from_label: str,
                  to_label: str) -> go.Figure:  # fmt: skip
     figure = go.Figure(
         go.Heatmap(
-            z=rates, x=destinations, y=origins, colorscale="Blues", zmin=0, zmax=1, texttemplate="%{z:.1%}",
+            z=rates, x=destinations, y=origins, colorscale=palette.active().heat_scale, zmin=0, zmax=1, texttemplate="%{z:.1%}",
             hovertemplate=f"{from_label} %{{y}} → {to_label} %{{x}}: %{{z:.2%}}<extra></extra>", showscale=False,
             xgap=2, ygap=2,
         )  # fmt: skip
@@ -152,7 +168,7 @@ def rate_heatmap(origins: list[str], destinations: list[str], rates: list[list[f
         xaxis=dict(side="top", title=to_label), yaxis=dict(autorange="reversed", title=from_label),
         height=60 + 44 * len(origins),
     )  # fmt: skip
-    return figure
+    return finish(figure)
 
 
 def rate_with_target(months: list, rates: list[float | None], bars: list[float], target: float, *, rate_name: str,
@@ -160,12 +176,12 @@ def rate_with_target(months: list, rates: list[float | None], bars: list[float],
     """A rate line against its target line, over monthly amounts as bars on a second axis."""
     starts = period_starts(months)
     figure = go.Figure()
-    figure.add_bar(x=starts, y=bars, name=bar_name, marker_color="#c9d3df", yaxis="y2", **_periodic("month"),
+    figure.add_bar(x=starts, y=bars, name=bar_name, marker_color=palette.active().muted, yaxis="y2", **_periodic("month"),
                    hovertemplate=f"{bar_name}: {symbol(currency)}%{{y:,.0f}}<extra></extra>")  # fmt: skip
-    figure.add_scatter(x=starts, y=rates, name=rate_name, mode="lines+markers", line=dict(color="#c44e52", width=3),
+    figure.add_scatter(x=starts, y=rates, name=rate_name, mode="lines+markers", line=dict(color=palette.active().status["bad"], width=3),
                        hovertemplate=f"{rate_name}: %{{y:.2%}}<extra></extra>", **_periodic("month"))  # fmt: skip
     figure.add_scatter(x=starts, y=[target] * len(starts), name=target_name, mode="lines", **_periodic("month"),
-                       line=dict(color="#1f2933", dash="dash", width=1.5),
+                       line=dict(color=palette.active().reference, dash="dash", width=1.5),
                        hovertemplate=f"{target_name}: %{{y:.2%}}<extra></extra>")  # fmt: skip
     figure.update_layout(
         xaxis=_period_axis("month"),
@@ -174,7 +190,7 @@ def rate_with_target(months: list, rates: list[float | None], bars: list[float],
                     rangemode="tozero"),
         height=360, hovermode="x unified",
     )  # fmt: skip
-    return figure
+    return finish(figure)
 
 
 def lines(ends: list, series: dict[str, list[float | None]], *, suffix: str = "", percent: bool = False,
@@ -193,7 +209,7 @@ def lines(ends: list, series: dict[str, list[float | None]], *, suffix: str = ""
     figure.update_layout(xaxis=_period_axis(period),
                          yaxis=dict(title=None, ticksuffix=suffix, tickformat=".2~%" if percent else None),
                          height=height, hovermode="x unified")  # fmt: skip
-    return figure
+    return finish(figure)
 
 
 def monthly_bars(months: list, series: dict[str, list[float]], currency: str, *, stacked: bool = False) -> go.Figure:
@@ -206,18 +222,18 @@ def monthly_bars(months: list, series: dict[str, list[float]], currency: str, *,
     )
     figure.update_layout(barmode="stack" if stacked else "group", yaxis=_money_axis(currency), height=320,
                          xaxis=_period_axis("month"), hovermode="x unified")  # fmt: skip
-    return figure
+    return finish(figure)
 
 
 def share_bars(categories: list[str], shares: list[float], name: str, *, title: str | None = None) -> go.Figure:
     """Horizontal bars of shares (0..1), largest on top; the x axis is titled ``name``."""
-    figure = go.Figure(go.Bar(y=categories, x=shares, orientation="h", name=name, marker_color="#3b6ea8",
+    figure = go.Figure(go.Bar(y=categories, x=shares, orientation="h", name=name, marker_color=palette.active().colorway[0],
                               hovertemplate="%{y}: %{x:.1%}<extra></extra>"))  # fmt: skip
     figure.update_layout(xaxis=dict(tickformat=".0%", title=name), yaxis=dict(autorange="reversed", title=None),
                          height=max(260, 26 * len(categories) + 110), showlegend=False,
                          title=dict(text=title, x=0, font=dict(size=15)) if title else None,
                          margin=dict(t=50 if title else 30))  # fmt: skip
-    return figure
+    return finish(figure)
 
 
 def scatter_by_group(x: list[float], y: list[float], groups: list[str], names: list[str], *, x_title: str,
@@ -233,7 +249,7 @@ def scatter_by_group(x: list[float], y: list[float], groups: list[str], names: l
         )  # fmt: skip
     figure.update_layout(xaxis=dict(title=x_title, tickformat=".0%"),
                          yaxis=dict(title=y_title, tickformat=".0%" if y_percent else ".2f"), height=380)  # fmt: skip
-    return figure
+    return finish(figure)
 
 
 def path_to_target(days: list, actual: list[float | None], to_target: list[float], *, actual_name: str,
@@ -243,12 +259,12 @@ def path_to_target(days: list, actual: list[float | None], to_target: list[float
     number = ".1%" if percent else ",.0f" if currency else ",.2f"
     prefix = symbol(currency) if currency else ""
     figure = go.Figure()
-    figure.add_scatter(x=days, y=to_target, name=target_name, mode="lines", line=dict(color="#1f2933", dash="dash",
+    figure.add_scatter(x=days, y=to_target, name=target_name, mode="lines", line=dict(color=palette.active().reference, dash="dash",
                        width=1.5), hovertemplate=f"{target_name}: {prefix}%{{y:{number}}}<extra></extra>")  # fmt: skip
-    figure.add_scatter(x=days, y=actual, name=actual_name, mode="lines", line=dict(color="#3b6ea8", width=3),
+    figure.add_scatter(x=days, y=actual, name=actual_name, mode="lines", line=dict(color=palette.active().colorway[0], width=3),
                        hovertemplate=f"{actual_name}: {prefix}%{{y:{number}}}<extra></extra>")  # fmt: skip
     figure.update_layout(title=dict(text=title, font=dict(size=14)), height=280, hovermode="x unified",
                          yaxis=dict(title=None, tickformat=".2~%" if percent else None, tickprefix=prefix,
                                     rangemode="tozero"),
                          margin=dict(l=10, r=10, t=60, b=10))  # fmt: skip
-    return figure
+    return finish(figure)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import export
 from dashboard.formatting import cents_to_units, money_format, table_number_format
+from dashboard.columns import COLUMN_KEYS, header  # noqa: F401 - re-exported for pages
 from dashboard.i18n import t
 
 if TYPE_CHECKING:
@@ -27,56 +28,22 @@ class Kpi:
 
 
 def kpi_row(kpis: list[Kpi]) -> None:
-    with st.container(horizontal=True):
-        for kpi in kpis:
-            st.metric(kpi.label, kpi.value, kpi.delta, delta_color=kpi.delta_color, help=kpi.help, border=True,
-                      delta_arrow="auto" if kpi.delta_color != "off" else "off")
+    """KPI cards side by side; on a projector at most ``projector.KPIS_PER_ROW`` a row, so 48-px values fit."""
+    from dashboard import projector
 
-
-# Column id -> i18n key of its header. Money columns end in _cents (integer cents in data_access).
-COLUMN_KEYS = {
-    "bucket": "col.bucket", "invoices": "col.invoices", "share": "col.share", "total": "col.total",
-    "overdue_share": "col.overdue_share", "debtor": "col.debtor", "region": "col.region", "industry": "col.industry",
-    "grade": "col.grade", "collector": "col.collector", "client": "col.client", "max_dpd": "col.max_dpd",
-    "weighted_dpd": "col.weighted_dpd", "invoice_number": "col.invoice_number", "issue_date": "col.issue_date",
-    "due_date": "col.due_date", "dpd": "col.dpd", "amount_cents": "col.amount", "outstanding_cents": "col.outstanding",
-    "overdue_cents": "col.overdue", "paid_cents": "col.paid", "credited_cents": "col.credited",
-    "written_off_cents": "col.written_off", "month_end": "col.month_end", "tier": "col.tier",
-    "receivables": "col.receivables", "entry_cents": "col.entry", "collected_cents": "col.collected",
-    "rate": "col.rate", "target": "col.target", "met": "col.met", "stay_rate": "col.stay_rate",
-    "roll_rate": "col.roll_rate", "chain_to_write_off": "col.chain_to_write_off", "post_write_off_recovery": "col.post_write_off_recovery",
-    "scalar": "col.scalar", "loss_rate": "col.loss_rate", "ecl_cents": "col.ecl", "stage": "col.stage",
-    "cases": "col.cases", "claimed_cents": "col.claimed", "recovered_cents": "col.recovered",
-    "recovered_share": "col.recovered_share", "median_age_days": "col.median_age_days",
-    "last_payment": "col.last_payment", "events": "col.events", "latest_event": "col.latest_event",
-    "latest_event_date": "col.latest_event_date", "sales_cents": "col.sales", "credits_cents": "col.credits",
-    "dilution": "col.dilution", "share_of_client": "col.share_of_client", "credit_limit_cents": "col.credit_limit",
-    "utilisation": "col.utilisation", "over_flag": "col.over_flag", "age_days": "col.age_days",
-    "recourse": "col.recourse", "rank": "col.rank", "rank_change": "col.rank_change", "level": "col.level",
-    "cases_closed": "col.cases_closed", "recovery_rate": "col.recovery_rate",
-    "recovery_target": "col.recovery_target", "adjusted": "col.adjusted", "cycle_days": "col.cycle_days",
-    "cycle_improvement": "col.cycle_improvement", "agreement_rate": "col.agreement_rate", "kept_rate": "col.kept_rate",
-    "satisfaction": "col.satisfaction", "escalation_timely": "col.escalation_timely", "incidents": "col.incidents",
-    "incident_kinds": "col.incident_kinds", "score": "col.score", "status": "col.status",
-    "original_score": "col.original_score", "original_rank": "col.original_rank",
-    "metrics": "targets.col.metrics", "evidence": "targets.col.evidence", "decision_note": "targets.col.decision_note",
-    "corrected_metric": "targets.col.corrected_metric", "corrected_value": "targets.col.corrected_value",
-    "filed_by": "targets.col.filed_by", "decided_by": "targets.col.decided_by",
-    "hard_share": "col.hard_share", "low_grade_share": "col.low_grade_share", "period": "col.period",
-    "selection": "col.selection", "channel": "col.channel", "outcome": "col.outcome", "reported_on": "col.reported_on",
-    "kind": "col.kind", "confirmed": "col.confirmed", "confirmed_on": "col.confirmed_on", "filed_on": "col.filed_on",
-    "reason": "col.reason", "description": "col.description", "decided_on": "col.decided_on",
-    "period_start": "col.period_start", "period_end": "col.period_end",
-}  # fmt: skip
+    per_row = len(kpis)
+    if projector.is_on() and kpis:  # rows of even length: 4 cards as 2 + 2, 5 as 3 + 2
+        rows = -(-len(kpis) // projector.KPIS_PER_ROW)
+        per_row = -(-len(kpis) // rows)
+    for start in range(0, len(kpis), max(per_row, 1)):
+        with st.container(horizontal=True):
+            for kpi in kpis[start:start + per_row]:
+                st.metric(kpi.label, kpi.value, kpi.delta, delta_color=kpi.delta_color, help=kpi.help, border=True,
+                          delta_arrow="auto" if kpi.delta_color != "off" else "off")
 
 
 def money_columns(frame: pl.DataFrame, extra: tuple[str, ...] = ()) -> list[str]:
     return [c for c in frame.columns if c.endswith("_cents") or c in extra]
-
-
-def header(name: str, labels: dict[str, str]) -> str:
-    """A column's header on screen and in exports: the page's label, else the i18n one, else its name."""
-    return labels.get(name) or (t(COLUMN_KEYS[name]) if name in COLUMN_KEYS else name)
 
 
 def column_config(frame: pl.DataFrame, labels: dict[str, str], money: list[str], currency: str,
@@ -118,11 +85,29 @@ def money_table(
     config = column_config(shown, labels, money, currency, percent, rates)
     for name in hidden:
         config[name] = None
-    return st.dataframe(
-        shown, column_config=config, hide_index=True, key=key, height=height, placeholder="—",
-        on_select="rerun" if selectable is not False else "ignore", selection_mode="single-row",
+    cut = projector_cut(shown, selectable)
+    selection = st.dataframe(
+        cut, column_config=config, hide_index=True, key=key, height="auto" if cut is not shown else height,
+        placeholder="—", on_select="rerun" if selectable is not False else "ignore", selection_mode="single-row",
         selection_default=_first_selection(selectable),
     )  # fmt: skip
+    if cut is not shown:
+        with st.expander(t("projector.show_all", n=f"{shown.height:,}"), icon=":material/table_rows:"):
+            st.dataframe(shown, column_config=config, hide_index=True, key=f"{key}_all", height=height, placeholder="—")
+    return selection
+
+
+def projector_cut(frame: pl.DataFrame, selectable: bool | list[int] = False) -> pl.DataFrame:
+    """On a projector, a long table's rows that matter (its first rows: every table is sorted by what matters
+    most, largest amount or highest risk first); the same frame otherwise, or when a picked row lies below."""
+    from dashboard import projector
+
+    rows = projector.TABLE_ROWS
+    if not projector.is_on() or frame.height <= rows + 2:
+        return frame
+    if isinstance(selectable, list) and any(i >= rows for i in selectable):
+        return frame
+    return frame.head(rows)
 
 
 def _first_selection(selectable: bool | list[int]) -> dict | None:
@@ -203,6 +188,7 @@ def link_to(url_path: str, label: str, params: dict[str, str] | None = None, ico
 
 
 MET, MISSED = "background-color: #dcefe3", "background-color: #f7dcdc"
+MET_MARK, MISSED_MARK = "✓", "✗"
 
 
 def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency: str, key: str,
@@ -227,6 +213,16 @@ def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency:
                 styles[value] = MET if row[value] >= row[target] else MISSED
         return [styles[name] for name in data.columns]
 
-    return st.dataframe(data.style.apply(colour, axis=1), column_config=config, hide_index=True, key=key,
+    styled = data.style.apply(colour, axis=1)
+    # Colour is never the only sign: a met value reads "✓ 92.3 %", a missed one "✗ 61.0 %".
+    for value, target in pairs:
+        fmt = table_number_format(value, percent=value in scaled) or "%.2f"
+        config[value] = st.column_config.Column(header(value, labels))
+        for i, (have, goal) in enumerate(zip(data[value], data[target], strict=True)):
+            if have == have and goal == goal:  # both present (NaN != NaN)
+                mark = MET_MARK if have >= goal else MISSED_MARK
+                styled = styled.format(lambda v, mark=mark, fmt=fmt: f"{mark} {fmt % v}".replace("%%", "%"),
+                                       subset=([data.index[i]], [value]))  # fmt: skip
+    return st.dataframe(styled, column_config=config, hide_index=True, key=key,
                         height=height, placeholder="—", on_select="rerun" if selectable is not False else "ignore",
                         selection_mode="single-row", selection_default=_first_selection(selectable))  # fmt: skip

@@ -15,16 +15,15 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from dashboard import computations
 from data_access.book.context import BookKey, TableKey, ViewContext
 from data_access.book.filters import Filters, Selection
 from data_access.book.portfolio import Portfolio, load_portfolio
 from data_access.db.store import Scope, Store
 from data_access.demo.seeding import ensure_database
-from data_access.metrics import asof, snapshots
-from data_access.metrics.buckets import DUE_DATE, Buckets
+from data_access.metrics.buckets import DUE_DATE
 from data_access.metrics.recovery import Period
 from data_access.metrics.targets import RecoveryTargets
-from data_access.metrics.targets import recovery_targets as targets_in_force
 from data_access.settings import Settings, load_settings
 
 
@@ -101,10 +100,7 @@ def portfolio(key: BookKey) -> Portfolio:
 @st.cache_resource(max_entries=8, show_spinner=False)
 def state_with_dimensions(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The as-of state joined with debtor dimensions, and the dimensions: computed once per key."""
-    book = portfolio(key)
-    dims = asof.debtor_dimensions(book, as_of)
-    state = asof.invoice_state(book, as_of, Buckets.from_edges(edges, basis), basis)
-    return asof.with_dimensions(state, book, dims), dims
+    return computations.state_with_dimensions(portfolio(key), as_of, basis, edges)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -118,11 +114,7 @@ def selection(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filter
 def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
                       months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
     """Month ends, the snapshots at them and the roll flows between them, unfiltered."""
-    book = portfolio(key)
-    ends = snapshots.month_ends(as_of, months)
-    snaps = snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
-    flows = snapshots.roll_flows(book, snaps, ends) if not snaps.is_empty() else snaps.clear()
-    return ends, snaps, flows
+    return computations.month_end_history(portfolio(key), as_of, basis, edges, months)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -137,8 +129,7 @@ def filtered_book(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Fi
     return selection(key, as_of, edges, filters).book(portfolio(key))
 
 
-APPRAISAL_TABLES = ("collection_actions", "promises", "satisfaction_surveys", "escalations", "compliance_incidents",
-                    "appeals", "targets")  # fmt: skip
+APPRAISAL_TABLES = computations.APPRAISAL_TABLES
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -160,7 +151,7 @@ def recovery_targets(context: ViewContext, period: Period) -> RecoveryTargets:
     """Tier recovery targets in force for ``period`` (targets table, then settings): what the Overview
     judges its tiers by, as the league table does. The table is read unfiltered: a collector filter
     must not drop the company-wide rows."""
-    return targets_in_force(table(context.table_key("targets")), period, settings().recovery_targets)
+    return computations.recovery_targets(table(context.table_key("targets")), period, settings())
 
 
 def league(context: ViewContext, start: date, end: date) -> pl.DataFrame:
@@ -170,19 +161,9 @@ def league(context: ViewContext, start: date, end: date) -> pl.DataFrame:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _league(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
-    from data_access.metrics import appraisal
-    s = settings()
     book_key, *table_keys = key
     tables = {k.table: table(k) for k in table_keys}
-    period = Period(start, end)
-    targets = appraisal.Targets(
-        recovery=targets_in_force(tables["targets"], period, s.recovery_targets),
-        satisfaction=s.satisfaction_target, escalation_share=s.escalation_target,
-        escalation_days=s.escalation_days, kept=s.kept_target, cycle_improvement=s.cycle_improvement_target,
-        weights=s.score_weights,  # type: ignore[arg-type]
-    )  # fmt: skip
-    return appraisal.league_table(portfolio(book_key), tables, period, as_of, targets, s.promise_grace_days,
-                                  settlements(book_key))  # fmt: skip
+    return computations.league(portfolio(book_key), tables, start, end, as_of, settings(), settlements(book_key))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -216,33 +197,18 @@ def early_warning_key(context: ViewContext) -> tuple:
 
 
 def signal_rules():  # noqa: ANN201 - data_access.metrics.signals.SignalRules
-    from data_access.metrics.signals import SignalRules
-
-    s = settings()
-    return SignalRules(grace_days=s.promise_grace_days, limit_flag=s.limit_utilisation_flag,
-                       client_share=s.early_warning_client_share)  # fmt: skip
+    return computations.signal_rules(settings())
 
 
 def early_warning_levels():  # noqa: ANN201 - data_access.metrics.early_warning.Levels
-    from data_access.metrics.early_warning import Levels
-
-    s = settings()
-    red, amber = s.early_warning_levels
-    rules_red, rules_amber = s.early_warning_rule_levels
-    return Levels(red=red, amber=amber, rules_red=rules_red, rules_amber=rules_amber)
+    return computations.early_warning_levels(settings())
 
 
 def risk_model(context: ViewContext):  # noqa: ANN201 - data_access.models.risk.RiskModel
     """The risk model for the as-of date. It is trained on the as-of dates whose outcome is known by then
     (one every 30 days), so it is keyed by the newest of them, not by the date itself: moving the date by
     a week reuses it; a new 30-day step, or a write to a table it reads, trains it again (seconds)."""
-    from datetime import timedelta
-
-    from data_access.models.risk import HORIZON_DAYS, training_dates
-
-    book = portfolio(context.book_key())
-    dates = training_dates(book.first_date, context.as_of) if book.first_date else []  # type: ignore[arg-type]
-    trained_at = dates[-1] + timedelta(days=HORIZON_DAYS) if dates else context.as_of
+    trained_at = computations.risk_trained_at(portfolio(context.book_key()), context.as_of)
     return _risk_model(early_warning_key(context), trained_at, signal_rules())
 
 

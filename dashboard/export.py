@@ -134,29 +134,62 @@ def _unique(headers: list[str]) -> list[str]:
 
 
 def xlsx_bytes(frame: pl.DataFrame, sheet: Sheet) -> bytes:
-    """A Data sheet (typed cells with number formats, header row frozen) and an About sheet."""
+    """A Data sheet (typed cells with number formats, header row frozen, autofilter) and an About sheet."""
+    return workbook_bytes([(sheet.data_name, frame, sheet)], about=sheet.about, about_name=sheet.about_name)
+
+
+def workbook_bytes(tables: list[tuple[str, pl.DataFrame, Sheet]], *, about: tuple[tuple[str, str], ...],
+                   about_name: str = "About", definitions: tuple[tuple[str, str], ...] = (),
+                   definitions_name: str = "Definitions") -> bytes:  # fmt: skip
+    """One sheet per table (typed cells, header frozen, autofilter), an About sheet (``about`` lines) and,
+    when given, a sheet of definitions (term, meaning). Sheet names are cut to Excel's 31 characters and
+    made unique."""
     from xlsxwriter import Workbook
 
     buffer = io.BytesIO()
     with Workbook(buffer, {"in_memory": True}) as workbook:
         formats = {kind: workbook.add_format({"num_format": code}) for kind, code in EXCEL_FORMATS.items()}
         bold = workbook.add_format({"bold": True})
-        data = workbook.add_worksheet(_sheet_name(sheet.data_name))
-        for j, column in enumerate(sheet.columns):
-            data.write_string(0, j, column.header, bold)
-            write = _cell_writer(frame.schema[column.name], column, formats)
-            for i, value in enumerate(frame[column.name].to_list(), start=1):
-                if value is not None:
-                    write(data, i, j, value)
-        data.freeze_panes(1, 0)
-        for j, width in enumerate(_widths(frame, sheet)):
-            data.set_column(j, j, width)
-        about = workbook.add_worksheet(_sheet_name(sheet.about_name))
-        for i, (label, value) in enumerate(sheet.about):
-            about.write_string(i, 0, label, bold)
-            about.write_string(i, 1, str(value))
-        about.autofit()
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        names: set[str] = set()
+        for name, frame, sheet in tables:
+            _data_sheet(workbook.add_worksheet(_unique_sheet_name(name, names)), frame, sheet, formats, bold)
+        for title, lines in ((about_name, about), (definitions_name, definitions)):
+            if not lines:
+                continue
+            page = workbook.add_worksheet(_unique_sheet_name(title, names))
+            for i, (label, value) in enumerate(lines):
+                page.write_string(i, 0, label, bold)
+                page.write_string(i, 1, str(value), wrap)
+            page.set_column(0, 0, max(len(label) for label, _ in lines) + 2)
+            page.set_column(1, 1, 100)
     return buffer.getvalue()
+
+
+def _data_sheet(data, frame: pl.DataFrame, sheet: Sheet, formats: dict, bold: object) -> None:  # noqa: ANN001 - a worksheet
+    for j, column in enumerate(sheet.columns):
+        data.write_string(0, j, column.header, bold)
+        write = _cell_writer(frame.schema[column.name], column, formats)
+        for i, value in enumerate(frame[column.name].to_list(), start=1):
+            if value is not None:
+                write(data, i, j, value)
+    data.freeze_panes(1, 0)
+    if sheet.columns:
+        data.autofilter(0, 0, max(frame.height, 1), len(sheet.columns) - 1)
+    for j, width in enumerate(_widths(frame, sheet)):
+        data.set_column(j, j, width)
+
+
+def _unique_sheet_name(name: str, taken: set[str]) -> str:
+    """Excel's rules (see _sheet_name), and no two sheets alike (compared as Excel does, ignoring case)."""
+    base = _sheet_name(name)
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)] + suffix
+    taken.add(candidate.lower())
+    return candidate
 
 
 def _widths(frame: pl.DataFrame, sheet: Sheet) -> list[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard import charts  # noqa: F401 - registers the rdash Plotly template
+from dashboard import charts  # the rdash Plotly template and the active palette (charts.finish)
 from dashboard.formatting import symbol
 
 OVER_COLOUR, UNDER_COLOUR, OK_COLOUR, IDLE_COLOUR = "#c44e52", "#e0a93b", "#4f9d69", "#9aa5b1"
@@ -39,7 +39,7 @@ def index_bars(names: list[str], values: list[float | None], colours: list[str],
     top = max([v or 0 for v in values] + [over]) * 1.15
     figure.update_layout(xaxis=dict(title=None, range=[0, top]), yaxis=dict(autorange="reversed", title=None),
                          height=max(150, 26 * len(names) + 80), showlegend=False)  # fmt: skip
-    return figure
+    return charts.finish(figure)
 
 
 def money_heatmap(rows: list[str], columns: list[str], cents: list[list[int]], currency: str) -> go.Figure:
@@ -52,7 +52,7 @@ def money_heatmap(rows: list[str], columns: list[str], cents: list[list[int]], c
     ))  # fmt: skip
     figure.update_layout(xaxis=dict(side="top", title=None), yaxis=dict(autorange="reversed", title=None),
                          height=70 + 34 * len(rows))  # fmt: skip
-    return figure
+    return charts.finish(figure)
 
 
 def _short(units: float, currency: str) -> str:
@@ -75,7 +75,7 @@ def level_bars(regions: list[str], by_level: dict[str, list[float | None]], labe
     _marks(figure, under, over, horizontal=False)
     figure.update_layout(barmode="group", yaxis=dict(title=None, rangemode="tozero"), xaxis=dict(title=None),
                          height=340)  # fmt: skip
-    return figure
+    return charts.finish(figure)
 
 
 def index_lines(months: list, series: dict[str, list[float | None]], *, under: float, over: float) -> go.Figure:
@@ -86,7 +86,7 @@ def index_lines(months: list, series: dict[str, list[float | None]], *, under: f
     _marks(figure, under, over, horizontal=False)
     figure.update_layout(yaxis=dict(title=None, rangemode="tozero"), xaxis=dict(title=None), height=360,
                          hovermode="x unified")  # fmt: skip
-    return figure
+    return charts.finish(figure)
 
 
 def before_after(names: list[str], before: list[float | None], after: list[float | None], *, labels: tuple[str, str],
@@ -104,5 +104,5 @@ def before_after(names: list[str], before: list[float | None], after: list[float
     _marks(figure, under, over, horizontal=True)
     figure.update_layout(yaxis=dict(autorange="reversed", title=None), xaxis=dict(title=None, rangemode="tozero"),
                          height=max(260, 24 * len(names) + 90))  # fmt: skip
-    return figure
+    return charts.finish(figure)
 

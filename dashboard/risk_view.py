@@ -58,7 +58,7 @@ def timeline(rows: list[dict], lane_names: dict[str, str], what_names: dict[str,
                    tickfont=dict(size=15, color="#1f2933")),
         xaxis=dict(title=None, tickfont=dict(size=14, color="#1f2933")), margin=dict(l=10, r=10, t=20, b=10),
     )  # fmt: skip
-    return figure
+    return charts.finish(figure)
 
 
 def contributions(labels: list[str], values: list[float]) -> go.Figure:
@@ -77,7 +77,7 @@ def contributions(labels: list[str], values: list[float]) -> go.Figure:
         yaxis=dict(autorange="reversed", title=None, tickfont=dict(size=15, color="#1f2933")),
         height=70 + 44 * len(labels), showlegend=False, margin=dict(l=10, r=30, t=10, b=10),
     )  # fmt: skip
-    return figure
+    return charts.finish(figure)
 
 
 def calibration(predicted: list[float], observed: list[float], counts: list[int], *, x_title: str, y_title: str,
@@ -97,7 +97,7 @@ def calibration(predicted: list[float], observed: list[float], counts: list[int]
                                                                                range=[0, 1]),  # fmt: skip
         height=380, font=dict(size=14),
     )
-    return figure
+    return charts.finish(figure)
 
 
 def level_table(frame: pl.DataFrame, *, levels: list[str], currency: str, key: str, labels: dict[str, str],

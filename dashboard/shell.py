@@ -16,9 +16,10 @@ from datetime import date, datetime
 import polars as pl
 import streamlit as st
 
-from dashboard import data
+from dashboard import agenda, data, palette, projector
 from dashboard.components import link_to
 from dashboard.filters import Options, View, describe, filter_params, note_ignored, open_notes, sidebar
+from dashboard.viewspec import options_of
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
 from data_access.book.context import BookKey, ViewContext
@@ -28,6 +29,15 @@ from data_access.db.rules import filters_applicable
 from data_access.metrics.buckets import DUE_DATE, Buckets
 from data_access.metrics.snapshots import HISTORY_MONTHS
 from data_access.settings import Settings
+
+
+_CONTEXT = "_rdash_context"  # session state: this run's view context (the agenda editor and pack read it)
+palette.register_session_palette(projector.session_palette)
+
+
+def current_context() -> ViewContext | None:
+    """The view context of this session's latest page run."""
+    return st.session_state.get(_CONTEXT)
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,7 @@ class Cockpit:
     def link_params(self, filters: dict[str, str]) -> dict[str, str]:
         """URL parameters for a link to another page: these filters, at this page's as-of date."""
         keep_date = self.view.as_of != self.options.newest
-        return {**({"as_of": self.view.as_of.isoformat()} if keep_date else {}), **filters}
+        return {**({"as_of": self.view.as_of.isoformat()} if keep_date else {}), **filters, **projector.params()}
 
     def state_at(self, as_of: date) -> pl.DataFrame:
         """The filtered state at another date (for comparisons), by due date, filters resolved then."""
@@ -121,24 +131,7 @@ def _options(key: BookKey, edges: tuple[int, ...], today: date) -> Options:
     """What the filters offer: every region, client, industry, collector and grade in the book."""
     book = data.portfolio(key)
     _state, dims = data.state_with_dimensions(key, book.latest_date, DUE_DATE, edges)
-
-    def pairs(frame: pl.DataFrame, id_column: str, name: str) -> dict:
-        return dict(frame.select(id_column, name).unique().sort(name).iter_rows())
-
-    grades = [g for g in ("AAA", "AA", "A", "BBB", "BB", "B", "CCC") if g in set(dims["grade"].drop_nulls())]
-    grades += sorted(set(dims["grade"].drop_nulls()) - set(grades))
-    industries = sorted(book.debtors["industry"].unique())
-    return Options(
-        regions=pairs(book.regions, "region_id", "name"),
-        clients=pairs(book.clients, "client_id", "name"),
-        industries={i: i for i in industries},
-        collectors=pairs(book.collectors, "collector_id", "name"),
-        grades={g: g for g in grades},
-        first_date=book.first_date,  # type: ignore[arg-type]
-        newest=book.latest_date,  # type: ignore[arg-type]
-        # A quiet book can be reported as of today: nothing after its newest fact changes it.
-        last_date=max(today, book.latest_date),  # type: ignore[type-var]
-    )
+    return options_of(book, dims, today)
 
 
 def open_page(title: str, rows: str = "invoices") -> Cockpit:
@@ -188,9 +181,19 @@ def _open(title: str, rows: str, allow_empty: bool) -> Cockpit | None:
     options = _options(context.book_key(), settings.bucket_edges, date.today())
     menu = st.sidebar.container()
     view = sidebar(options, rows, page=title)
-    _page_links(menu, filter_params())
+    projector.sidebar_switch()
+    carried = {**projector.params(), **({agenda.PARAM: st.query_params[agenda.PARAM]} if agenda.PARAM in st.query_params else {})}
+    _page_links(menu, {**filter_params(), **carried})
     context = replace(context, as_of=view.as_of, filters=view.filters)
+    st.session_state[_CONTEXT] = context
     cockpit = Cockpit(settings, context, book, options, view, describe(view, options))
+    meeting_tools(cockpit, carried)
+    projector.apply_theme()
+    if projector.is_on():
+        projector.style()
+        with st.container(horizontal=True, vertical_alignment="center", key="projector_bar"):
+            agenda.steps(projector.current_page(), carried)
+            projector.buttons()
     st.title(title)
     if filters_applicable(rows):
         st.caption(cockpit.description)
@@ -199,6 +202,14 @@ def _open(title: str, rows: str, allow_empty: bool) -> Cockpit | None:
     for ignored in view.ignored:
         note_ignored(ignored)
     return cockpit
+
+
+def meeting_tools(cockpit: Cockpit, carried: dict[str, str]) -> None:
+    """The sidebar's risk-meeting tools: the agenda editor and the meeting pack's download."""
+    agenda.editor(carried)
+    from dashboard.pack_button import pack_download
+
+    pack_download(cockpit)
 
 
 def _page_links(menu: st.delta_generator.DeltaGenerator, params: dict[str, str]) -> None:

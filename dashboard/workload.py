@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import data
+from dashboard import computations, data
 from data_access.book.context import BookKey, TableKey, ViewContext
 from data_access.metrics import workload
 from data_access.metrics.buckets import DUE_DATE
@@ -50,15 +50,10 @@ def load(context: ViewContext) -> Load:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _load(key: BookKey, as_of: date, load_rules: workload.LoadRules, grace_days: int,
           protection: tuple[TableKey, ...]) -> Load:  # fmt: skip
-    book = data.portfolio(key)
     state, dims = data.state_with_dimensions(key, as_of, DUE_DATE, load_rules.edges)
-    promises, legal_cases, stages = (data.table(k) for k in protection)
-    protected = workload.protected_debtors(promises, legal_cases, stages, as_of, grace_days)
-    cases = workload.open_cases(state, dims, book.assignments, as_of, load_rules, protected)
-    collectors = workload.collector_load(cases, book, load_rules)
-    return Load(as_of=as_of, rules=load_rules, cases=cases, collectors=collectors,
-                regions=workload.region_load(cases, collectors, book), staffing=workload.staffing_by_level(collectors),
-                heat=workload.region_bucket_amounts(state, dims))  # fmt: skip
+    frames = computations.load(data.portfolio(key), state, dims, *(data.table(k) for k in protection), as_of, load_rules,
+                               grace_days)  # fmt: skip
+    return Load(as_of=as_of, rules=load_rules, **frames)
 
 
 def trend(context: ViewContext) -> pl.DataFrame:

@@ -167,6 +167,8 @@ SETTINGS: tuple[Setting, ...] = (
         "How often the app asks the database whether its data version changed (writes by other systems).",
         _count("30"),
     ),
+    Setting("CHROMIUM", "", "Chromium (or Chrome) that prints the meeting pack's PDF: a path or a command name. "
+            "Empty: chromium, chromium-browser, google-chrome or chrome on the PATH; without one the pack has no PDF."),
     Setting("DEMO_INVOICES", "200000", "Invoices in the demo portfolio created on first run.", _count("200000")),
     Setting("DEMO_SEED", "7", "Random seed of the demo portfolio created on first run.", _count("7")),
 )  # fmt: skip
@@ -205,6 +207,7 @@ class Settings:
     early_warning_rule_levels: tuple[int, ...]
     early_warning_client_share: float
     data_check_seconds: int
+    chromium: str
     demo_invoices: int
     demo_seed: int
 

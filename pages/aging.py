@@ -7,7 +7,7 @@ snapshots; widgets here only filter and regroup them.
 import polars as pl
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, figures
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
 from dashboard.filters import mapped, one_of, set_page_param, url_widget, url_write
 from dashboard.formatting import days, money, share
@@ -77,10 +77,7 @@ def buckets_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> 
     st.subheader(t("aging.buckets"))
     totals = aging.bucket_totals(state, buckets)
     left, right = st.columns([3, 2])
-    bucket_names = [label("bucket", b) for b in buckets.labels]
-    left.plotly_chart(charts.bucket_bars(bucket_names, (totals["amount_cents"] / 100).to_list(),
-                                         totals["invoices"].to_list(), currency,
-                                         colours=charts.bucket_colours(list(buckets.labels))))  # fmt: skip
+    left.plotly_chart(figures.aging_buckets(totals, buckets, currency))
     with right:
         money_table(totals, currency=currency, key="bucket_table", percent=("share",))
         downloads(totals, cockpit, name="aging-buckets", title=f"{t('aging.title')} · {t('aging.buckets')}", key="dl_buckets",
@@ -105,13 +102,9 @@ def by_dimension_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets
         forget("row")  # the picked row was a row of the other one
     key_column, label_column = aging.DIMENSIONS[dimension]
     by = aging.aging_by(state, dimension, buckets)
-    top = by.head(15)
-    st.plotly_chart(charts.stacked_by_bucket(
-        [str(v) for v in top[label_column].fill_null("—").to_list()],
-        {label("bucket", b): (top[b] / 100).to_list() for b in buckets.labels}, currency,
-        colours=charts.bucket_colours(list(buckets.labels))))  # fmt: skip
-    if by.height > top.height:
-        st.caption(t("aging.top_n", n=top.height, total=by.height))
+    st.plotly_chart(figures.aging_by(by, label_column, buckets, currency))
+    if by.height > figures.TOP_ROWS:
+        st.caption(t("aging.top_n", n=figures.TOP_ROWS, total=by.height))
     st.caption(t("aging.by_help"))
     hidden = (key_column,) if key_column != label_column else ()
     picked = pick_row(
@@ -206,11 +199,7 @@ def trend_section(cockpit: Cockpit, basis: str, buckets: Buckets) -> pl.DataFram
         empty_state(t("aging.trend_empty"))
     else:
         st.caption(t("aging.trend_caption", months=TREND_MONTHS))
-        months = trend["month_end"].unique().sort().to_list()
-        series = {label("bucket", b): (trend.filter(pl.col("bucket") == b)["balance_cents"] / 100).to_list()
-                  for b in buckets.labels}  # fmt: skip
-        st.plotly_chart(charts.trend_by_bucket(months, series, cockpit.currency,
-                                               colours=charts.bucket_colours(list(buckets.labels))))
+        st.plotly_chart(figures.aging_trend(trend, buckets, cockpit.currency))
     return flows
 
 

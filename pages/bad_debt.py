@@ -6,7 +6,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import charts
+from dashboard import figures
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
 from dashboard.filters import number_between, one_of, url_widget, url_write
 from dashboard.formatting import money, rate, share
@@ -79,9 +79,7 @@ def write_offs_section(cockpit: Cockpit, ends: list[date], written: pl.DataFrame
         return
     shown = ends[-24:]
     monthly = bad_debt.write_offs_by_month(written, recoveries, shown)
-    st.plotly_chart(charts.monthly_bars(shown, {t("bad_debt.write_offs"): (monthly["written_off_cents"] / 100).to_list(),
-                                                t("bad_debt.recovered"): (monthly["recovered_cents"] / 100).to_list()},
-                                        cockpit.currency))  # fmt: skip
+    st.plotly_chart(figures.write_offs_monthly(shown, monthly, cockpit.currency))
     dimension = st.segmented_control(t("bad_debt.write_offs_by"), ["industry", "region", "client", "grade"],
                                      default="industry", format_func=lambda d: t(f"dim.{d}"), key="wo_dim") or "industry"  # fmt: skip
     key, name = aging.DIMENSIONS[dimension]

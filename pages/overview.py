@@ -8,7 +8,7 @@ month-end figures (DSO, CEI, bad-debt rate) are at the latest month end on or be
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import data, figures
 from dashboard.components import Kpi, kpi_row, link_to
 from dashboard.formatting import days, money, period_label, share, signed_days, signed_money, signed_points
 from dashboard.i18n import t
@@ -114,20 +114,14 @@ def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: D
             sentence += t(f"overview.sentence.driver_{driver.dimension}", name=driver.name,
                           wo=share(driver.share_of_write_offs, 0), book=share(driver.share_of_book, 0))  # fmt: skip
         st.markdown(f"**{sentence}.**")
-    months = recent["month_end"].to_list()
-    st.plotly_chart(charts.rate_with_target(
-        months, rates, (recent["write_offs_cents"] / 100).to_list(), settings.bad_debt_target,
-        rate_name=t("overview.bad_debt_rate"), bar_name=t("overview.write_offs"), target_name=t("overview.target"),
-        currency=cockpit.currency))  # fmt: skip
+    st.plotly_chart(figures.bad_debt_trend(recent, settings.bad_debt_target, cockpit.currency))
     left, right = st.columns(2)
     with left:
         st.subheader(t("overview.dso_trend"))
-        st.plotly_chart(charts.lines(months, {t("overview.kpi.dso"): recent["dso"].to_list(),
-                                              t("overview.kpi.best_dso"): recent["best_dso"].to_list(),
-                                              t("overview.kpi.add"): recent["add"].to_list()}, suffix=" d"))  # fmt: skip
+        st.plotly_chart(figures.dso_trend(recent))
     with right:
         st.subheader(t("overview.cei_trend"))
-        st.plotly_chart(charts.lines(months, {t("overview.kpi.cei"): recent["cei"].to_list()}))
+        st.plotly_chart(figures.cei_trend(recent))
 
 
 def attention_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, driver: Driver | None,

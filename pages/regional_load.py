@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import load_charts, workload
+from dashboard import figures, load_charts, workload
 from dashboard.components import Kpi, empty_state, kpi_row
 from dashboard.formatting import money, money_format
 from dashboard.i18n import t
@@ -61,11 +61,7 @@ def headline(cockpit: Cockpit, load: Load, collectors: pl.DataFrame, cases: pl.D
 
 def regions_section(cockpit: Cockpit, load: Load, regions: pl.DataFrame) -> None:
     st.subheader(t("load.regions"))
-    values = regions["load_index"].to_list()
-    st.plotly_chart(load_charts.index_bars(
-        regions["region"].to_list(), values,
-        [load_charts.index_colour(v, load.rules.under, load.rules.over) for v in values],
-        under=load.rules.under, over=load.rules.over), key="load_region_bars")  # fmt: skip
+    st.plotly_chart(figures.region_load(regions, load.rules.under, load.rules.over), key="load_region_bars")
     st.caption(t("load.marks", under=load.rules.under, over=load.rules.over))
     shown = regions.with_columns(pl.format("{} · {} · {}", "juniors", "mids", "seniors").alias("staff")).select(
         "region", "staff", "inactive", "cases", "overdue_cents",

@@ -247,7 +247,11 @@ def choose(page, box, typed: str, *, clear: bool = False) -> None:  # noqa: ANN0
 
 
 def sidebar_select(page, label: str):  # noqa: ANN001, ANN201 - a Playwright page and locator
-    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    """The sidebar multiselect whose label is ``label`` (not one whose chosen values merely contain it)."""
+    import re
+
+    title = page.locator('[data-testid="stWidgetLabel"]', has_text=re.compile(f"^{re.escape(label)}$"))
+    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has=title)
 
 
 def test_a_picked_debtor_stays_with_its_debtor_when_the_table_changes(server, browser) -> None:
@@ -494,5 +498,203 @@ def test_a_file_is_uploaded_mapped_rejected_then_imported(writable_server, brows
     page.screenshot(path=str(SHOTS / "data_imported.png"), full_page=True)
     assert page.get_by_text("invoices: 1 new, 0 updated, 1 unchanged", exact=False).count() == 1
     assert page.get_by_text("last import", exact=False).count() >= 1  # the freshness line under the title
+
+# --- Issue 13: projector mode, dark theme, the agenda, the meeting pack; per page: filter, drill-down, export --
+
+
+def open_at(browser, url: str, width: int, height: int):  # noqa: ANN001, ANN201 - Playwright objects
+    """A page at a screen size, opened and settled; prints the time from navigation to its charts drawn."""
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    start = time.monotonic()
+    page.goto(url)
+    if "theme=dark" in url:  # dark is applied by one reload with embed_options=dark_theme (projector.py)
+        page.wait_for_url("**embed_options=dark_theme**", timeout=180_000)
+    page.wait_for_selector("h1", timeout=90_000)
+    settle(page)
+    print(f"\n{url.split('/', 3)[-1]:60s} {width}x{height}: charts drawn after {time.monotonic() - start:.1f} s")
+    return page
+
+
+def overlapping(page, selector: str) -> list[str]:  # noqa: ANN001 - a Playwright page
+    """Texts cut or boxes overlapping among the elements matching ``selector`` (checked on element boxes)."""
+    return page.evaluate(
+        """selector => {
+            const boxes = [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null);
+            const problems = [];
+            for (const e of boxes) {
+                if (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1) problems.push('cut: ' + e.innerText);
+            }
+            const rects = boxes.map(e => [e, e.getBoundingClientRect()]);
+            for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
+                const [a, r] = rects[i], [b, s] = rects[j];
+                if (a.contains(b) || b.contains(a)) continue;
+                if (r.left < s.right - 1 && s.left < r.right - 1 && r.top < s.bottom - 1 && s.top < r.bottom - 1)
+                    problems.push('overlap: ' + a.innerText + ' / ' + b.innerText);
+            }
+            return problems;
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_page_in_projector_mode_is_readable_from_the_back_of_the_room(server, browser, theme) -> None:
+    """Projector mode on every page, at 1920x1080 and 1280x720: no sidebar or toolbars, KPI values of at least
+    48 px that are neither cut nor overlapping, no error; photographed for a person to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for spec in PAGES:
+        page = open_at(browser, f"{server}/{spec.url_path}?projector=1&theme={theme}", 1920, 1080)
+        for width, height in ((1920, 1080), (1280, 720)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(SHOTS / f"projector_{theme}_{spec.url_path}_{width}x{height}.png"))
+            where = f"{spec.url_path} {width}x{height}"
+            assert page.locator('[data-testid="stException"]').count() == 0, where
+            assert page.locator('[data-testid="stAlertContentError"]').count() == 0, where
+            assert not page.locator('[data-testid="stSidebar"]').is_visible(), where
+            assert not page.locator('[data-testid="stToolbar"]').is_visible(), where
+            assert page.get_by_role("button", name="Leave projector mode").is_visible(), where
+            sizes = page.locator('[data-testid="stMetricValue"]').evaluate_all(
+                "values => values.map(v => parseFloat(getComputedStyle(v.querySelector('div, p') || v).fontSize))")
+            assert all(size >= 48 for size in sizes), (where, sizes)
+            assert overlapping(page, '[data-testid="stMetric"], [data-testid="stMetricValue"] div') == [], where
+            assert overlapping(page, "h1, .st-key-projector_bar button") == [], where
+        background = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        assert (background in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")) == (theme == "light"), background
+        page.close()
+
+
+def test_the_agenda_steps_with_the_arrow_keys_and_keeps_filters_and_date(server, browser) -> None:
+    page = open_at(browser, f"{server}/overview?projector=1&region=2&as_of=2026-06-30", 1280, 720)
+    assert page.get_by_text("1 / 6", exact=True).count() == 1
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url("**/aging?**", timeout=120_000)  # the key's rerun starts a moment after the press
+    settle(page)
+    assert page.url.split("?")[0].endswith("/aging")
+    assert query(page) == {"projector": "1", "region": "2", "as_of": "2026-06-30"}
+    assert page.get_by_text("2 / 6", exact=True).count() == 1
+    assert page.get_by_text("Region South China · as of 2026-06-30", exact=True).count() == 1
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/early_warning?**", timeout=120_000)
+    settle(page)
+    assert page.url.split("?")[0].endswith("/early_warning")
+    assert page.get_by_text("3 / 6", exact=True).count() == 1
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**/aging?**", timeout=120_000)
+    settle(page)
+    assert page.url.split("?")[0].endswith("/aging")
+    page.get_by_role("button", name="Leave projector mode").click()
+    settle(page)
+    assert "projector" not in query(page) and query(page)["region"] == "2"
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+    page.close()
+
+
+def test_an_agenda_is_saved_by_name_and_presented(writable_server, browser) -> None:
+    page = open_at(browser, f"{writable_server}/aging?region=2", 1440, 1200)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Meeting agenda", exact=True).click()
+    views = sidebar.get_by_label("Views, in order", exact=True)
+    views.click()
+    for _ in range(6):  # empty the standard agenda's views (inside a form: no rerun), then pick two
+        page.keyboard.press("Backspace")
+    for title in ("Bad debt & provisions", "Early warning"):
+        page.keyboard.type(title)
+        page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    sidebar.get_by_label("Agenda name").fill("Credit committee")
+    sidebar.get_by_role("button", name="Save agenda").click()
+    settle(page)
+    assert query(page)["agenda"] == "Credit committee"
+    assert sidebar.get_by_text("Agenda “Credit committee” saved.").count() == 1
+    sidebar.get_by_role("button", name="Present on the projector").click()
+    page.wait_for_url("**/bad_debt?**", timeout=120_000)
+    settle(page)
+    assert page.url.split("?")[0].endswith("/bad_debt")
+    assert query(page) == {"agenda": "Credit committee", "projector": "1", "region": "2"}
+    assert page.get_by_text("1 / 2", exact=True).count() == 1 and page.get_by_text("· Credit committee").count() == 1
+    page.close()
+
+
+def test_the_meeting_pack_downloads_from_the_app(server, browser) -> None:
+    import zipfile
+
+    page = open_at(browser, f"{server}/overview?region=2", 1440, 1200)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Meeting pack", exact=True).click()
+    with page.expect_download(timeout=600_000) as caught:
+        sidebar.get_by_role("button", name="Download the meeting pack").click()
+    download = caught.value
+    assert download.suggested_filename == "meeting-pack_2026-10-31_en_region-2.zip"
+    with zipfile.ZipFile(download.path()) as archive:
+        names = set(archive.namelist())
+        report = archive.read("meeting-pack_2026-10-31_en_region-2.html").decode()
+    assert {"meeting-pack_2026-10-31_en_region-2.html", "meeting-pack_2026-10-31_en_region-2.xlsx"} <= names
+    assert report.count("Filters: Region South China · as of 2026-10-31") == 6
+    page.close()
+
+
+def first_metric(page) -> str:  # noqa: ANN001
+    return page.locator('[data-testid="stMetricValue"]').first.inner_text()
+
+
+def table_text(page, index: int = 0) -> list[str]:  # noqa: ANN001
+    return row_cells(page.locator('[data-testid="stDataFrame"]').nth(index), 0)
+
+
+# Per page: a sidebar filter that changes what the page shows, how a drill-down opens and what it shows, and
+# the CSV download (button index) whose first lines are checked. Overview has no table download: its export is
+# the meeting pack (test above); Regional load and the Audit log have none.
+PER_PAGE = {
+    "overview": ("Region", "South China", "attention", None),
+    "aging": ("Region", "South China", "debtor", 0),
+    "bad_debt": ("Rating grade", "BB", "derivation", 0),
+    "factoring": ("Region", "South China", None, 0),
+    "league": ("Region", "South China", "scorecard", 0),
+    "early_warning": ("Region", "South China", "debtor", 0),
+    "regional_load": ("Region", "South China", "expander", None),
+    "audit": (None, None, "entry", None),
+}
+
+
+@pytest.mark.parametrize("path", list(PER_PAGE))
+def test_each_page_answers_a_filter_opens_a_drill_down_and_exports(server, browser, path) -> None:
+    label, value, drill, download = PER_PAGE[path]
+    page = open_at(browser, f"{server}/{path}", 1440, 1400)
+    before = page.locator('[data-testid="stMain"]').inner_text()
+    if label:
+        choose(page, sidebar_select(page, label), value)
+        after = page.locator('[data-testid="stMain"]').inner_text()
+        assert after != before and value in after, path
+    if drill == "attention":
+        link = page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a').first
+        link.click()
+        settle(page)
+        assert not page.url.split("?")[0].endswith("/overview")
+    elif drill in ("debtor", "scorecard"):
+        table = page.locator('[data-testid="stDataFrame"]').nth(2 if path == "aging" else 0)
+        tick(page, table, 0)
+        heading = {"debtor": "Open invoices of" if path == "aging" else "Debtor:", "scorecard": "Scorecard:"}[drill]
+        assert page.get_by_text(heading, exact=False).count() >= 1, path
+    elif drill == "derivation":
+        page.get_by_text("How each loss rate is derived").click()
+        assert page.get_by_text("× (1 −", exact=False).count() >= 1 or page.get_by_text("→", exact=False).count() >= 1
+    elif drill == "expander":
+        page.get_by_text("Staffing table", exact=False).first.click()
+        page.wait_for_timeout(500)
+        assert page.locator('[data-testid="stExpanderDetails"] [data-testid="stDataFrame"]').count() >= 1
+    elif drill == "entry":
+        tick(page, page.locator('[data-testid="stDataFrame"]').first, 0)
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 2
+    if download is not None:
+        with page.expect_download() as caught:
+            page.get_by_role("button", name="CSV", exact=True).nth(download).click()
+        text = open(caught.value.path(), encoding="utf-8-sig").read()
+        assert caught.value.suggested_filename.endswith(".csv") and "2026-10-31" in caught.value.suggested_filename
+        comments = [line for line in text.splitlines() if line.startswith("#")]
+        assert any("2026-10-31" in line for line in comments)
+        assert len([line for line in text.splitlines() if not line.startswith("#")]) >= 2  # a header and a row
+        if label and label == "Region":
+            assert any(value in line for line in comments), path
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

@@ -19,4 +19,4 @@ def test_migrating_twice_is_harmless(empty_sqlite_url) -> None:
     engine = open_engine(empty_sqlite_url)
     migrate(engine)
     migrate(engine)
-    assert head_revision() == "0005"
+    assert head_revision() == "0006"

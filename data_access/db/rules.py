@@ -108,6 +108,7 @@ RULES: dict[str, Rule] = {
                     collector="collector_id"),  # fmt: skip
     "appeals": Rule((Via("collector_id", "collectors"),), collector="collector_id"),
     "meta": Rule(kind="global", why="currency and source of the data: the same for every reader"),
+    "agendas": Rule(kind="global", why="meeting agendas: named lists of pages, shared by everyone who presents"),
     "table_versions": Rule(kind="global", why="how fresh each table is; holds no business data"),
     "audit_log": Rule(kind="admin", why="who changed what: for administrators, not region managers"),
 }

@@ -326,6 +326,16 @@ appeals = Table(
     CheckConstraint("status IN ('open', 'upheld', 'rejected')", name="status"),
 )
 
+agendas = Table(
+    "agendas",
+    metadata,
+    Column("name", String(80), primary_key=True),
+    Column("pages", Text, nullable=False, comment="page URL paths in order, comma-separated"),
+    Column("saved_by", String(80), nullable=False),
+    Column("saved_at", DateTime, nullable=False),
+    comment="a risk meeting's named sequence of views (projector mode's agenda)",
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

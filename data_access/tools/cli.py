@@ -14,6 +14,9 @@
                                    the import's speed against the demo generator's on the same rows
     rdash check [--database-url URL]
                                    check a database against the view contract (docs/view_contract.md)
+
+    rdash pack --as-of D --out DIR [--lang en|zh] [--region 1,2 ...] [--agenda NAME] [--no-pdf]
+                                   a risk meeting's pack: offline HTML, Excel workbook, PDF (python -m dashboard.pack)
 """
 
 from __future__ import annotations
@@ -87,10 +90,17 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=settings.demo_seed)
     bench.add_argument("--repeat", type=int, default=5)
     bench.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "performance.md"))
+    # The pack is drawn by the dashboard's figures; data_access never imports the dashboard, so ``rdash pack``
+    # runs ``python -m dashboard.pack`` with the arguments as given (its --help lists them).
+    commands.add_parser("pack", add_help=False, help="write a risk meeting's pack (HTML, Excel, PDF) for a date and filters")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["pack"]:
+        return subprocess.call([sys.executable, "-m", "dashboard.pack", *argv[1:]], cwd=PROJECT_ROOT,
+                               env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(PROJECT_ROOT), os.environ.get("PYTHONPATH"))))})  # fmt: skip
     args = _parser().parse_args(argv)
     if args.command == "run":
         settings = load_settings()
