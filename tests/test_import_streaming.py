@@ -53,4 +53,5 @@ def test_memory_stays_bounded_as_the_file_grows() -> None:
     large = peak_growth_kb(200_000, 12_500)
     # 8x the rows. Measured on the development machine: +20 MB peak for 25,000 rows, +39 MB for 200,000,
     # +55 MB for 400,000 (docs/importing.md); a whole-file read would grow with the rows.
-    assert large < 4 * small, (small, large)
+    # ru_maxrss is a high-water mark: when the probe's set-up peaked higher than the import, both read 0.
+    assert large < 4 * small or large < 32_000, (small, large)
