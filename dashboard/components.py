@@ -182,15 +182,17 @@ def empty_state(message: str) -> None:
 
 
 def link_to(url_path: str, label: str, params: dict[str, str] | None = None, icon: str | None = None) -> None:
-    """A link to another page with its filters in the URL.
+    """A link to another page with its filters (and the session's language) in the URL.
 
     ``st.page_link`` needs the page registered by ``st.navigation``; a page script run on its own
     (AppTest) has none, and gets the same link as plain Markdown.
     """
     from urllib.parse import urlencode
 
+    from dashboard.language import url_params
     from dashboard.navigation import script_of
 
+    params = {**(params or {}), **url_params()}  # the session's language goes along, like the filters
     try:
         st.page_link(script_of(url_path), label=label, icon=icon, query_params=params or None)
     except Exception:  # StreamlitPageNotFoundError; its module path differs between Streamlit versions

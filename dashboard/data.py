@@ -15,6 +15,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from dashboard.i18n import DEFAULT_LANGUAGE
 from data_access.book.context import BookKey, TableKey, ViewContext
 from data_access.book.filters import Filters, Selection
 from data_access.book.portfolio import Portfolio, load_portfolio
@@ -94,8 +95,15 @@ def _scope(regions: tuple[int, ...] | None) -> Scope:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def portfolio(key: BookKey) -> Portfolio:
+def _loaded(key: BookKey) -> Portfolio:
+    """The book as stored, read once whatever the language (the key's language is always the default)."""
     return load_portfolio(store(key.url), _scope(key.regions))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def portfolio(key: BookKey) -> Portfolio:
+    """The book with its names in the key's language (regions' ``name_zh`` in Chinese); shares the frames."""
+    return _loaded(key._replace(language=DEFAULT_LANGUAGE)).in_language(key.language)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.components import empty_state, money_table
-from dashboard.i18n import t
+from dashboard.i18n import localized, t
 from dashboard.shell import freshness, open_page
 from data_access.book import audit_trail
 
@@ -70,7 +70,7 @@ with st.form("checkpoint", clear_on_submit=True):
         try:
             sealed = data.record_checkpoint(cockpit.context, note)
         except ValueError as refused:  # WriteRefused: says what is wrong and how to fix it
-            st.error(str(refused))
+            st.error(localized(refused))
         else:
             st.session_state["audit_flash"] = t("audit.recorded", head=sealed)
             st.rerun()

@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard import load_charts, workload
 from dashboard.components import Kpi, empty_state, kpi_row
 from dashboard.formatting import money, money_format
-from dashboard.i18n import t
+from dashboard.i18n import localized, t
 from dashboard.shell import Cockpit, freshness, open_page
 from dashboard.workload import Load, load_table
 from data_access.metrics.workload import LEVELS, company_figures
@@ -252,7 +252,7 @@ def compare_and_apply(cockpit: Cockpit, proposal: dict) -> None:
         try:
             applied = workload.apply(cockpit.context, kept, kind="rebalance", details=details)
         except ValueError as refused:  # WriteRefused / StaleMoves: what, which cases, how to fix
-            st.error(str(refused), icon=":material/sync_problem:")
+            st.error(localized(refused), icon=":material/sync_problem:")
         else:
             after_write(cockpit, t("load.applied", count=applied.moves, batch=applied.batch_id,
                                    date=applied.effective.isoformat()), applied.effective)  # fmt: skip
@@ -271,7 +271,7 @@ def rebalance_section(cockpit: Cockpit, load: Load, region_ids: list[int]) -> No
             with st.spinner(t("load.suggesting")):
                 found = suggest(load.cases, load.collectors, constraints, as_of=load.as_of)
         except ValueError as problem:
-            st.error(str(problem))
+            st.error(localized(problem))
         else:
             st.session_state[SUGGESTION] = {"suggestion": found, "load": load, "id": uuid.uuid4().hex[:8]}
     proposal = st.session_state.get(SUGGESTION)
@@ -301,7 +301,7 @@ def batches_section(cockpit: Cockpit) -> None:
         try:
             applied = workload.undo(cockpit.context, batch)
         except ValueError as refused:
-            st.error(str(refused), icon=":material/sync_problem:")
+            st.error(localized(refused), icon=":material/sync_problem:")
         else:
             after_write(cockpit, t("load.undone", batch=batch, undo=applied.batch_id, count=applied.moves),
                         applied.effective)  # fmt: skip
@@ -331,7 +331,7 @@ def manual_section(cockpit: Cockpit, load: Load, cases: pl.DataFrame) -> None:
             try:
                 applied = workload.apply(cockpit.context, moves, kind="manual")
             except ValueError as refused:
-                st.error(str(refused), icon=":material/sync_problem:")
+                st.error(localized(refused), icon=":material/sync_problem:")
             else:
                 after_write(cockpit, t("load.applied", count=applied.moves, batch=applied.batch_id,
                                        date=applied.effective.isoformat()), applied.effective)  # fmt: skip
