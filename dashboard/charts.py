@@ -75,7 +75,8 @@ def _periodic(kind: str) -> dict:
 
 
 def _period_axis(kind: str) -> dict:
-    fmt = "%Y" if kind == "year" else "%b %Y"
+    # Months as "Jun 2026" in English; Plotly has no Chinese month names loaded, so ISO "2026-06" in Chinese.
+    fmt = "%Y" if kind == "year" else "%Y-%m" if active_language() == "zh" else "%b %Y"
     return dict(title=None, ticklabelmode="period", tickformat=fmt, hoverformat=fmt)
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from dashboard.i18n import active_language
+from dashboard.i18n import active_language, t
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "¥"}
 
@@ -40,13 +40,14 @@ def _magnitude(units: float, language: str | None = None) -> str:
     """A non-negative amount in whole units for people: ``1,234,568``; in Chinese ``123.5万`` / ``7.06亿``.
 
     Chinese rule: below 1万 whole units; from 1万 to below 1亿, 万 with one decimal; from 1亿, 亿 with two
-    decimals. The unit is chosen after rounding, so 99,999,999 is ``1.00亿``, never ``10,000.0万``.
+    decimals. An amount that rounds up to the next unit takes it: 99,999,999 is ``1.00亿``, never
+    ``10,000.0万``, and 9,999.6 is ``1.0万``, never ``10,000``.
     """
     if (language or active_language()) != "zh":
         return f"{round(units):,}"
-    if round(units / YI, 2) >= 1:
+    if round(units / WAN, 1) >= WAN:
         return f"{units / YI:,.2f}亿"
-    if round(units / WAN, 1) >= 1:
+    if round(units) >= WAN:
         return f"{units / WAN:,.1f}万"
     return f"{round(units):,}"
 
@@ -118,11 +119,13 @@ def table_number_format(name: str, *, percent: bool = False, two_decimals: bool 
         return "%.2f %%" if two_decimals or name in RATE_COLUMNS else "%.1f %%"
     if name.endswith("_id") or name == "audit_id":
         return "%d"
-    return NUMBER_FORMATS.get(name)
+    fmt = NUMBER_FORMATS.get(name)
+    return fmt[: -len(" d")] + " " + t("unit.days") if fmt and fmt.endswith(" d") else fmt
 
 
 def days(value: float) -> str:
-    return f"{value:,.1f} d"
+    """``12.3 d`` (Chinese ``12.3 天``)."""
+    return f"{value:,.1f} {t('unit.days')}"
 
 
 def money_format(currency: str) -> str:
@@ -153,12 +156,12 @@ def units_text(cents: pl.Expr) -> pl.Expr:
 
 
 def signed_points(delta: float) -> str:
-    """A change of a share in percentage points: ``+1.2 pt``."""
-    return f"{delta * 100:+.1f} pt"
+    """A change of a share in percentage points: ``+1.2 pt`` (Chinese ``+1.2 个百分点``)."""
+    return f"{delta * 100:+.1f} {t('unit.points')}"
 
 
 def signed_days(delta: float) -> str:
-    return f"{delta:+.1f} d"
+    return f"{delta:+.1f} {t('unit.days')}"
 
 
 def signed_money(delta_cents: int, currency: str) -> str:

@@ -29,7 +29,8 @@ def _session_language() -> str | None:
 
         if get_script_run_ctx(suppress_warning=True) is None:
             return None
-        return st.session_state.get(_CHOSEN)
+        # Before prepare() ran in this session (a page script run on its own asks for its title first): the URL.
+        return st.session_state.get(_CHOSEN) or known(st.query_params.get(PARAM))
     except Exception:  # no Streamlit runtime (CLI, meeting pack, plain tests): the default applies
         return None
 

@@ -19,7 +19,7 @@ import streamlit as st
 from dashboard import data, language
 from dashboard.components import link_to
 from dashboard.filters import Options, View, describe, filter_params, note_ignored, open_notes, sidebar
-from dashboard.i18n import localized, t
+from dashboard.i18n import label, localized, t
 from dashboard.navigation import PAGES
 from data_access.book.context import BookKey, ViewContext
 from data_access.book.filters import Selection
@@ -131,7 +131,7 @@ def _options(key: BookKey, edges: tuple[int, ...], today: date) -> Options:
     return Options(
         regions=pairs(book.regions, "region_id", "name"),
         clients=pairs(book.clients, "client_id", "name"),
-        industries={i: i for i in industries},
+        industries={i: label("industry", i) for i in industries},  # a code with a text in the locale files
         collectors=pairs(book.collectors, "collector_id", "name"),
         grades={g: g for g in grades},
         first_date=book.first_date,  # type: ignore[arg-type]

@@ -83,7 +83,7 @@ def by_dimension_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets
     by = aging.aging_by(state, dimension, buckets)
     top = by.head(15)
     st.plotly_chart(charts.stacked_by_bucket(
-        [str(v) for v in top[label_column].fill_null("—").to_list()],
+        [label(dimension, str(v)) for v in top[label_column].fill_null("—").to_list()],
         {label("bucket", b): (top[b] / 100).to_list() for b in buckets.labels}, currency,
         colours=charts.bucket_colours(list(buckets.labels))))  # fmt: skip
     if by.height > top.height:

@@ -36,9 +36,10 @@ if entries.is_empty():
 
 # Filters of the log itself
 left, middle, right, dates = st.columns([2, 2, 2, 3])
-actors = left.multiselect(t("audit.actor"), sorted(entries["actor"].unique()))
-actions = middle.multiselect(t("audit.action"), sorted(entries["action"].unique()))
-tables = right.multiselect(t("audit.table"), sorted({n for v in entries["tables"] for n in v.split(",") if n}))
+actors = left.multiselect(t("audit.actor"), sorted(entries["actor"].unique()), placeholder=t("filters.placeholder"))
+actions = middle.multiselect(t("audit.action"), sorted(entries["action"].unique()), placeholder=t("filters.placeholder"))
+tables = right.multiselect(t("audit.table"), sorted({n for v in entries["tables"] for n in v.split(",") if n}),
+                        placeholder=t("filters.placeholder"))  # fmt: skip
 first, last = entries["at"].min().date(), entries["at"].max().date()  # type: ignore[union-attr]
 period = dates.date_input(t("audit.period"), (first, last), min_value=first, max_value=last)
 start, end = (period + (None, None))[:2] if isinstance(period, tuple) else (period, period)

@@ -40,7 +40,7 @@ def period_controls() -> tuple[str, list[str]]:
         url_widget("league_level", "level", default=[], label=t("league.level"),
                    parse=lambda _raw: page_params("level", LEVELS, label=t("league.level")))  # unknown levels named
         levels = st.multiselect(t("league.level"), list(LEVELS), format_func=lambda v: t(f"league.level.{v}"),
-                                key="league_level", select_all=False)  # fmt: skip
+                                key="league_level", select_all=False, placeholder=t("filters.placeholder"))  # fmt: skip
         url_write("league_level", "level", levels, default=[], format=",".join)
     return kind, levels
 

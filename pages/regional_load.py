@@ -315,12 +315,12 @@ def manual_section(cockpit: Cockpit, load: Load, cases: pl.DataFrame) -> None:
                      for d, n, c, b, g in cases.select("debtor_id", "debtor", "collector_id", pl.col("bucket").cast(
                          pl.String), "grade").iter_rows()}  # fmt: skip
         picked = st.multiselect(t("load.manual_cases"), list(described), format_func=described.__getitem__,
-                                key="load_manual_cases")  # fmt: skip
+                                key="load_manual_cases", placeholder=t("load.manual_cases_placeholder"))  # fmt: skip
         active = load.collectors.filter(pl.col("active")).sort("region_id", "collector")
         people = {c: f"{n} · {r} · {level_label(lv)} · {index_text(i)}" for c, n, r, lv, i in
                   active.select("collector_id", "collector", "region", "level", "load_index").iter_rows()}  # fmt: skip
         target = st.selectbox(t("load.manual_to"), list(people), format_func=people.__getitem__, index=None,
-                              key="load_manual_to")  # fmt: skip
+                              key="load_manual_to", placeholder=t("load.manual_to_placeholder"))  # fmt: skip
         why = st.text_input(t("load.manual_reason"), placeholder=t("load.manual_reason_placeholder"),
                             key="load_manual_reason")  # fmt: skip
         if st.button(t("load.manual_move"), icon=":material/swap_horiz:", key="load_manual_move"):
