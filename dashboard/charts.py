@@ -80,6 +80,12 @@ def _period_axis(kind: str) -> dict:
     return dict(title=None, ticklabelmode="period", tickformat=fmt, hoverformat=fmt)
 
 
+def date_ticks() -> dict:
+    """Tick labels of a date axis: Plotly's own ("Jan 2026") in English; ISO months ("2026-01") in Chinese,
+    as Plotly has no Chinese month names loaded."""
+    return dict(tickformat="%Y-%m") if active_language() == "zh" else {}
+
+
 def _trim_leading_gaps(periods: list, series: dict[str, list]) -> tuple[list, dict[str, list]]:
     """Drop the periods before the first one with any value, so an axis starts where the data does."""
     first = next((i for i in range(len(periods)) if any(v[i] is not None for v in series.values())), len(periods))

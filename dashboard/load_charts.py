@@ -79,7 +79,7 @@ def index_lines(months: list, series: dict[str, list[float | None]], *, under: f
                                    hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:.2f}}<extra></extra>")
                         for name, values in series.items()])  # fmt: skip
     _marks(figure, under, over, horizontal=False)
-    figure.update_layout(yaxis=dict(title=None, rangemode="tozero"), xaxis=dict(title=None), height=360,
+    figure.update_layout(yaxis=dict(title=None, rangemode="tozero"), xaxis=dict(title=None, **charts.date_ticks()), height=360,
                          hovermode="x unified")  # fmt: skip
     return figure
 

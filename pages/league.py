@@ -102,7 +102,8 @@ def league_section(cockpit: Cockpit, shown: pl.DataFrame, kind: str, period: Per
     """The league table; returns the row of the collector whose scorecard is open (``card=`` in the URL)."""
     settings = cockpit.settings
     st.caption(t("league.legend", weights=" + ".join(f"{w:.0%} {n}" for w, n in zip(
-        settings.score_weights, ("quantity", "quality", "behaviour"), strict=True))))  # fmt: skip
+        settings.score_weights, (t("league.weight.quantity"), t("league.weight.quality"), t("league.weight.behaviour")),
+        strict=True))))  # fmt: skip
     st.caption(t("league.pick"))
     labels, hidden = headers(shown)
     picked = pick_row(

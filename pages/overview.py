@@ -90,7 +90,7 @@ def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: D
         if driver:
             sentence += t(f"overview.sentence.driver_{driver.dimension}", name=label(driver.dimension, driver.name),
                           wo=share(driver.share_of_write_offs, 0), book=share(driver.share_of_book, 0))  # fmt: skip
-        st.markdown(f"**{sentence}.**")
+        st.markdown(f"**{sentence}{t('sentence.end')}**")
     months = recent["month_end"].to_list()
     st.plotly_chart(charts.rate_with_target(
         months, rates, (recent["write_offs_cents"] / 100).to_list(), settings.bad_debt_target,
@@ -101,7 +101,7 @@ def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: D
         st.subheader(t("overview.dso_trend"))
         st.plotly_chart(charts.lines(months, {t("overview.kpi.dso"): recent["dso"].to_list(),
                                               t("overview.kpi.best_dso"): recent["best_dso"].to_list(),
-                                              t("overview.kpi.add"): recent["add"].to_list()}, suffix=" d"))  # fmt: skip
+                                              t("overview.kpi.add"): recent["add"].to_list()}, suffix=f" {t('unit.days')}"))  # fmt: skip
     with right:
         st.subheader(t("overview.cei_trend"))
         st.plotly_chart(charts.lines(months, {t("overview.kpi.cei"): recent["cei"].to_list()}))
