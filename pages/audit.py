@@ -26,7 +26,7 @@ ok, count, head, problem = data.audit_verdict(log_key)
 if ok:
     st.success(t("audit.intact", entries=f"{count:,}", head=head), icon=":material/verified:")
 else:
-    st.error(t("audit.broken", problem=problem), icon=":material/gpp_bad:")
+    st.error(t("audit.broken", problem=localized(problem)), icon=":material/gpp_bad:")
 
 entries = audit_trail.entries(data.table(log_key))
 if entries.is_empty():

@@ -26,7 +26,7 @@ def record_checkpoint(engine: Engine, *, actor: str, note: str) -> Verdict:
     verdict = verify_chain(engine)
     if not verdict.ok:
         raise WriteRefused(Message("error.checkpoint_broken", "The audit chain is broken ({problem}); a checkpoint would "
-                                   "seal the break. Investigate the named entry first.", problem=verdict.problem))
+                                   "seal the break. Investigate the named entry first.", problem=verdict.problem))  # fmt: skip
     sealed = {"head": verdict.head, "entries": verdict.entries, "note": note}
     with audited_write(engine, actor=actor, action="audit_checkpoint", tables=("meta",), details=sealed) as writer:
         writer.set_meta(CHECKPOINT_KEY, canonical_json(sealed))
