@@ -122,10 +122,20 @@ def selection(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filter
     return filters.resolve(portfolio(key), dims)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+def nameless(key: BookKey) -> BookKey:
+    """The key of a result that holds no names (ids and amounts only): one cache entry serves every language."""
+    return key._replace(language=DEFAULT_LANGUAGE)
+
+
 def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
                       months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
-    """Month ends, the snapshots at them and the roll flows between them, unfiltered."""
+    """Month ends, the snapshots at them and the roll flows between them, unfiltered (ids only: any language)."""
+    return _month_end_history(nameless(key), as_of, basis, edges, months)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
+                       months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
     book = portfolio(key)
     ends = snapshots.month_ends(as_of, months)
     snaps = snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
@@ -190,7 +200,7 @@ def _league(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
         weights=s.score_weights,  # type: ignore[arg-type]
     )  # fmt: skip
     return appraisal.league_table(portfolio(book_key), tables, period, as_of, targets, s.promise_grace_days,
-                                  settlements(book_key))  # fmt: skip
+                                  settlements(nameless(book_key)))  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -220,7 +230,7 @@ EARLY_WARNING_TABLES = ("promises", "credit_events")
 
 def early_warning_key(context: ViewContext) -> tuple:
     """What the signals and the model are computed from: the book and the tables they read."""
-    return (context.book_key(), *(context.table_key(name) for name in EARLY_WARNING_TABLES))
+    return (nameless(context.book_key()), *(context.table_key(name) for name in EARLY_WARNING_TABLES))
 
 
 def signal_rules():  # noqa: ANN201 - data_access.metrics.signals.SignalRules
