@@ -530,8 +530,8 @@ def test_chinese_money_axes_and_cards_count_in_wan_and_yi(server, browser) -> No
     page = open_page(browser, f"{server}/aging?lang=zh", "zh_aging_axes.png")
     value = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert value.startswith("¥") and value.endswith(("万", "亿"))
-    ticks = page.evaluate("""[...document.querySelectorAll('.js-plotly-plot .ytick text, .js-plotly-plot .xtick text,
-                                   .js-plotly-plot .y2tick text')].map((tick) => tick.textContent)""")
+    ticks = page.evaluate("(ticks) => [...document.querySelectorAll(ticks)].map((tick) => tick.textContent)",
+                          ".js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .y2tick text")
     assert any(tick.startswith("¥") and tick.endswith(("万", "亿")) for tick in ticks)
     assert not any(tick.endswith(("k", "M", "G")) for tick in ticks)
     page.close()
