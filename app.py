@@ -11,6 +11,7 @@ serve it only at ``/`` and answer ``/overview`` with "Page not found".
 
 import streamlit as st
 
+from dashboard import language
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
 
@@ -20,6 +21,7 @@ def _start() -> None:
     st.switch_page(PAGES[0].script, query_params=st.query_params.to_dict())
 
 
+language.prepare()  # before any title: the menu and the browser tab speak the session's language
 st.set_page_config(page_title=t("app.title"), page_icon=":material/account_balance:", layout="wide")
 pages = [st.Page(_start, title=t(PAGES[0].title_key), url_path="start", default=True),
          *(st.Page(p.script, title=t(p.title_key), icon=p.icon, url_path=p.url_path) for p in PAGES)]  # fmt: skip

@@ -9,13 +9,15 @@ code does not depend on a frame library.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard import palette
-from dashboard.formatting import symbol
+from dashboard.formatting import money_ticks, symbol
+from dashboard.i18n import active_language, t
 
 FONT = "Inter, 'Noto Sans SC', 'Microsoft YaHei', sans-serif"
 BUCKET_COLOURS = palette.NORMAL.buckets  # the normal screen's; bucket_colours() follows the active palette
@@ -89,8 +91,15 @@ def _periodic(kind: str) -> dict:
 
 
 def _period_axis(kind: str) -> dict:
-    fmt = "%Y" if kind == "year" else "%b %Y"
+    # Months as "Jun 2026" in English; Plotly has no Chinese month names loaded, so ISO "2026-06" in Chinese.
+    fmt = "%Y" if kind == "year" else "%Y-%m" if active_language() == "zh" else "%b %Y"
     return dict(title=None, ticklabelmode="period", tickformat=fmt, hoverformat=fmt)
+
+
+def date_ticks() -> dict:
+    """Tick labels of a date axis: Plotly's own ("Jan 2026") in English; ISO months ("2026-01") in Chinese,
+    as Plotly has no Chinese month names loaded."""
+    return dict(tickformat="%Y-%m") if active_language() == "zh" else {}
 
 
 def _trim_leading_gaps(periods: list, series: dict[str, list]) -> tuple[list, dict[str, list]]:
@@ -99,8 +108,21 @@ def _trim_leading_gaps(periods: list, series: dict[str, list]) -> tuple[list, di
     return periods[first:], {name: values[first:] for name, values in series.items()}
 
 
-def _money_axis(currency: str) -> dict:
+def _money_axis(currency: str, extent: list[float] | None = None) -> dict:
+    """A money axis: SI ticks (``¥20M``) in English; in Chinese round ticks in 万 / 亿 over ``extent``
+    (the values the axis must show: bar heights, stacked totals)."""
+    values = [v for v in (extent or []) if v is not None and math.isfinite(v)]
+    if active_language() == "zh" and values:
+        ticks, text = money_ticks(min(values), max(values), currency)
+        return dict(tickvals=ticks, ticktext=text, title=None)
     return dict(tickprefix=symbol(currency), tickformat=".3~s", title=None)
+
+
+def _stacked_extent(series: dict[str, list[float]]) -> list[float]:
+    """The totals of stacked series at each position (what a stacked money axis must reach)."""
+    columns = list(zip(*series.values(), strict=True)) if series else []
+    return [sum(v for v in column if v is not None and v > 0) for column in columns] + \
+           [sum(v for v in column if v is not None and v < 0) for column in columns]  # fmt: skip
 
 
 def bucket_bars(labels: list[str], amounts: list[float], counts: list[int], currency: str,
@@ -109,10 +131,10 @@ def bucket_bars(labels: list[str], amounts: list[float], counts: list[int], curr
     figure = go.Figure(
         go.Bar(
             x=labels, y=amounts, marker_color=colours or bucket_colours(labels), customdata=counts,
-            hovertemplate=f"%{{x}}<br>{symbol(currency)}%{{y:,.2f}}<br>%{{customdata:,}} invoices<extra></extra>",
+            hovertemplate=f"%{{x}}<br>{symbol(currency)}%{{y:,.2f}}<br>{t('chart.invoice_count', n='%{customdata:,}')}<extra></extra>",
         )  # fmt: skip
     )
-    figure.update_layout(yaxis=_money_axis(currency), height=320, showlegend=False)
+    figure.update_layout(yaxis=_money_axis(currency, amounts), height=320, showlegend=False)
     return finish(figure)
 
 
@@ -130,7 +152,7 @@ def stacked_by_bucket(categories: list[str], series: dict[str, list[float]], cur
         ]
     )
     figure.update_layout(
-        barmode="stack", xaxis=_money_axis(currency), yaxis=dict(autorange="reversed", title=None),
+        barmode="stack", xaxis=_money_axis(currency, _stacked_extent(series)), yaxis=dict(autorange="reversed", title=None),
         height=max(300, 28 * len(categories) + 90),
     )  # fmt: skip
     return finish(figure)
@@ -150,7 +172,7 @@ def trend_by_bucket(months: list, series: dict[str, list[float]], currency: str,
             for (label, values), colour in zip(series.items(), colours or bucket_colours(labels), strict=True)
         ]
     )
-    figure.update_layout(barmode="stack", yaxis=_money_axis(currency), xaxis=_period_axis("month"), height=360,
+    figure.update_layout(barmode="stack", yaxis=_money_axis(currency, _stacked_extent(series)), xaxis=_period_axis("month"), height=360,
                          hovermode="x unified")  # fmt: skip
     return finish(figure)
 
@@ -186,8 +208,7 @@ def rate_with_target(months: list, rates: list[float | None], bars: list[float],
     figure.update_layout(
         xaxis=_period_axis("month"),
         yaxis=dict(tickformat=".2~%", title=None, rangemode="tozero"),
-        yaxis2=dict(overlaying="y", side="right", showgrid=False, tickprefix=symbol(currency), tickformat=".3~s",
-                    rangemode="tozero"),
+        yaxis2=dict(overlaying="y", side="right", showgrid=False, rangemode="tozero", **_money_axis(currency, bars)),
         height=360, hovermode="x unified",
     )  # fmt: skip
     return finish(figure)
@@ -220,7 +241,8 @@ def monthly_bars(months: list, series: dict[str, list[float]], currency: str, *,
                 hovertemplate=f"{name}: {symbol(currency)}%{{y:,.0f}}<extra></extra>")
          for name, values in series.items()]  # fmt: skip
     )
-    figure.update_layout(barmode="stack" if stacked else "group", yaxis=_money_axis(currency), height=320,
+    extent = _stacked_extent(series) if stacked else [v for values in series.values() for v in values]
+    figure.update_layout(barmode="stack" if stacked else "group", yaxis=_money_axis(currency, extent), height=320,
                          xaxis=_period_axis("month"), hovermode="x unified")  # fmt: skip
     return finish(figure)
 

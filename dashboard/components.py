@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import export
 from dashboard.formatting import cents_to_units, money_format, table_number_format
 from dashboard.columns import COLUMN_KEYS, header  # noqa: F401 - re-exported for pages
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 
 if TYPE_CHECKING:
     from dashboard.shell import Cockpit
@@ -65,10 +65,29 @@ def column_config(frame: pl.DataFrame, labels: dict[str, str], money: list[str],
     return config
 
 
+# Columns whose values are codes with a text in the locale files (prefix of the key): a bucket "Current",
+# a legal stage, a channel... Values without a text (a bucket "1-30", a name) are shown as they are.
+VALUE_WORDS = {"industry": "industry", "bucket": "bucket", "origin": "bucket", "destination": "flow", "tier": "bucket", "stage": "stage",
+               "channel": "channel", "outcome": "outcome", "latest_event": "event", "status": "status"}  # fmt: skip
+
+
+def in_words(frame: pl.DataFrame) -> pl.DataFrame:
+    """Code values of ``VALUE_WORDS`` columns in the reader's language, for the screen and the files alike."""
+    words = []
+    for column, prefix in VALUE_WORDS.items():
+        if column not in frame.columns or frame.schema[column] not in (pl.String, pl.Categorical) and \
+                not isinstance(frame.schema[column], pl.Enum):  # fmt: skip
+            continue
+        mapping = {v: label(prefix, v) for v in frame[column].cast(pl.String).unique().drop_nulls().to_list()}
+        if any(code != word for code, word in mapping.items()):
+            words.append(pl.col(column).cast(pl.String).replace(mapping))
+    return frame.with_columns(words) if words else frame
+
+
 def for_screen(frame: pl.DataFrame, money: list[str], percent: tuple[str, ...]) -> pl.DataFrame:
-    """Money from cents to units and percent columns × 100, for display (exports build their own)."""
+    """Money from cents to units, percent columns × 100 and codes in words, for display (exports build their own)."""
     scaled = [pl.col(c) * 100 for c in percent if c in frame.columns and frame.schema[c].is_numeric()]
-    return cents_to_units(frame, money).with_columns(scaled)
+    return in_words(cents_to_units(frame, money).with_columns(scaled))
 
 
 def money_table(
@@ -128,6 +147,7 @@ def downloads(
     (``aging-by-region``), ``title`` what people read; ``money``, ``percent`` and ``labels`` are as given
     to ``money_table``, so the file's headers are the screen's.
     """
+    frame = in_words(frame)
     sheet = export_sheet(frame, cockpit, title=title, money=money, percent=percent, labels=labels, notes=notes)
     stem = export.file_stem(name, cockpit.view.as_of, filters_slug(cockpit))
     with st.container(horizontal=True):
@@ -171,15 +191,17 @@ def empty_state(message: str) -> None:
 
 
 def link_to(url_path: str, label: str, params: dict[str, str] | None = None, icon: str | None = None) -> None:
-    """A link to another page with its filters in the URL.
+    """A link to another page with its filters (and the session's language) in the URL.
 
     ``st.page_link`` needs the page registered by ``st.navigation``; a page script run on its own
     (AppTest) has none, and gets the same link as plain Markdown.
     """
     from urllib.parse import urlencode
 
+    from dashboard.language import url_params
     from dashboard.navigation import script_of
 
+    params = {**(params or {}), **url_params()}  # the session's language goes along, like the filters
     try:
         st.page_link(script_of(url_path), label=label, icon=icon, query_params=params or None)
     except Exception:  # StreamlitPageNotFoundError; its module path differs between Streamlit versions

@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import computations
+from dashboard.i18n import DEFAULT_LANGUAGE
 from data_access.book.context import BookKey, TableKey, ViewContext
 from data_access.book.filters import Filters, Selection
 from data_access.book.portfolio import Portfolio, load_portfolio
@@ -93,8 +94,15 @@ def _scope(regions: tuple[int, ...] | None) -> Scope:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def portfolio(key: BookKey) -> Portfolio:
+def _loaded(key: BookKey) -> Portfolio:
+    """The book as stored, read once whatever the language (the key's language is always the default)."""
     return load_portfolio(store(key.url), _scope(key.regions))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def portfolio(key: BookKey) -> Portfolio:
+    """The book with its names in the key's language (regions' ``name_zh`` in Chinese); shares the frames."""
+    return _loaded(key._replace(language=DEFAULT_LANGUAGE)).in_language(key.language)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -110,10 +118,20 @@ def selection(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filter
     return filters.resolve(portfolio(key), dims)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+def nameless(key: BookKey) -> BookKey:
+    """The key of a result that holds no names (ids and amounts only): one cache entry serves every language."""
+    return key._replace(language=DEFAULT_LANGUAGE)
+
+
 def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
                       months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
-    """Month ends, the snapshots at them and the roll flows between them, unfiltered."""
+    """Month ends, the snapshots at them and the roll flows between them, unfiltered (ids only: any language)."""
+    return _month_end_history(nameless(key), as_of, basis, edges, months)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
+                       months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
     return computations.month_end_history(portfolio(key), as_of, basis, edges, months)
 
 
@@ -163,7 +181,8 @@ def league(context: ViewContext, start: date, end: date) -> pl.DataFrame:
 def _league(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
     book_key, *table_keys = key
     tables = {k.table: table(k) for k in table_keys}
-    return computations.league(portfolio(book_key), tables, start, end, as_of, settings(), settlements(book_key))
+    return computations.league(portfolio(book_key), tables, start, end, as_of, settings(),
+                               settlements(nameless(book_key)))  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -193,7 +212,7 @@ EARLY_WARNING_TABLES = ("promises", "credit_events")
 
 def early_warning_key(context: ViewContext) -> tuple:
     """What the signals and the model are computed from: the book and the tables they read."""
-    return (context.book_key(), *(context.table_key(name) for name in EARLY_WARNING_TABLES))
+    return (nameless(context.book_key()), *(context.table_key(name) for name in EARLY_WARNING_TABLES))
 
 
 def signal_rules():  # noqa: ANN201 - data_access.metrics.signals.SignalRules

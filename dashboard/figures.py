@@ -25,10 +25,12 @@ def aging_buckets(totals: pl.DataFrame, buckets: Buckets, currency: str) -> go.F
                               totals["invoices"].to_list(), currency, colours=charts.bucket_colours(list(buckets.labels)))  # fmt: skip
 
 
-def aging_by(by: pl.DataFrame, label_column: str, buckets: Buckets, currency: str) -> go.Figure:
-    """The largest rows of ``aging.aging_by``, stacked by bucket."""
+def aging_by(by: pl.DataFrame, label_column: str, buckets: Buckets, currency: str,
+             dimension: str | None = None) -> go.Figure:
+    """The largest rows of ``aging.aging_by``, stacked by bucket; names of ``dimension`` in the reader's language."""
     top = by.head(TOP_ROWS)
-    return charts.stacked_by_bucket([str(v) for v in top[label_column].fill_null("—").to_list()],
+    names = [str(v) for v in top[label_column].fill_null("—").to_list()]
+    return charts.stacked_by_bucket([label(dimension, n) for n in names] if dimension else names,
                                     {label("bucket", b): (top[b] / 100).to_list() for b in buckets.labels}, currency,
                                     colours=charts.bucket_colours(list(buckets.labels)))  # fmt: skip
 
@@ -52,7 +54,7 @@ def bad_debt_trend(recent: pl.DataFrame, target: float, currency: str) -> go.Fig
 def dso_trend(recent: pl.DataFrame) -> go.Figure:
     return charts.lines(recent["month_end"].to_list(), {t("overview.kpi.dso"): recent["dso"].to_list(),
                                                         t("overview.kpi.best_dso"): recent["best_dso"].to_list(),
-                                                        t("overview.kpi.add"): recent["add"].to_list()}, suffix=" d")  # fmt: skip
+                                                        t("overview.kpi.add"): recent["add"].to_list()}, suffix=f" {t('unit.days')}")  # fmt: skip
 
 
 def cei_trend(recent: pl.DataFrame) -> go.Figure:

@@ -70,7 +70,7 @@ def sidebar(options: Options, rows: str = "invoices", page: str = "") -> View:
             # No "Select N matches" row: it comes first, so Enter after typing "East China" would select every
             # region whose name contains it. Without it Enter selects the best match; an empty filter is "all".
             st.multiselect(t(label_key), list(labels), key=f"{_KEY}{name}", format_func=labels.__getitem__,
-                           select_all=False)  # fmt: skip
+                           select_all=False, placeholder=t("filters.placeholder"))  # fmt: skip
             if applicable and param not in applicable:
                 st.caption(t(f"filters.not_applied.{rows}"))
         st.caption(t("filters.scope_note"))

@@ -66,3 +66,23 @@ def label(prefix: str, value: str, language: str | None = None) -> str:
     """A data value shown to people (a bucket, a flow destination): translated where a string exists."""
     key = f"{prefix}.{value}"
     return t(key, language) if key in STRINGS[DEFAULT_LANGUAGE] else value
+
+
+def localized(said: object, language: str | None = None) -> str:
+    """A message from ``data_access`` (a problem string or an exception) in the reader's language.
+
+    A ``data_access.messages.Message`` carries its key and values and is said again from the locale files
+    (lists of messages joined with the language's separator); anything else is shown as it is.
+    """
+    if isinstance(said, BaseException):
+        said = said.args[0] if len(said.args) == 1 else str(said)
+    key = getattr(said, "key", None)
+    if key is None or key not in STRINGS[DEFAULT_LANGUAGE]:
+        return str(said)
+
+    def word(value: object) -> object:
+        if isinstance(value, list | tuple):
+            return t("error.list_separator", language).join(str(word(v)) for v in value)
+        return localized(value, language) if getattr(value, "key", None) else value
+
+    return t(key, language, **{name: word(value) for name, value in said.values.items()})  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dashboard import charts  # the rdash Plotly template and the active palette (charts.finish)
-from dashboard.formatting import symbol
+from dashboard.formatting import short_money, symbol
 
 OVER_COLOUR, UNDER_COLOUR, OK_COLOUR, IDLE_COLOUR = "#c44e52", "#e0a93b", "#4f9d69", "#9aa5b1"
 LEVEL_COLOURS = {"junior": "#9ecae1", "mid": "#4f8fc0", "senior": "#1f4e79"}
@@ -56,12 +56,7 @@ def money_heatmap(rows: list[str], columns: list[str], cents: list[list[int]], c
 
 
 def _short(units: float, currency: str) -> str:
-    if units == 0:
-        return "—"
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(units) >= size:
-            return f"{symbol(currency)}{units / size:.1f}{suffix}"
-    return f"{symbol(currency)}{units:,.0f}"
+    return "—" if units == 0 else short_money(units, currency)
 
 
 def level_bars(regions: list[str], by_level: dict[str, list[float | None]], labels: dict[str, str], *,
@@ -84,7 +79,7 @@ def index_lines(months: list, series: dict[str, list[float | None]], *, under: f
                                    hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:.2f}}<extra></extra>")
                         for name, values in series.items()])  # fmt: skip
     _marks(figure, under, over, horizontal=False)
-    figure.update_layout(yaxis=dict(title=None, rangemode="tozero"), xaxis=dict(title=None), height=360,
+    figure.update_layout(yaxis=dict(title=None, rangemode="tozero"), xaxis=dict(title=None, **charts.date_ticks()), height=360,
                          hovermode="x unified")  # fmt: skip
     return charts.finish(figure)
 

@@ -56,7 +56,7 @@ def timeline(rows: list[dict], lane_names: dict[str, str], what_names: dict[str,
         height=90 + 46 * max(len(lanes), 1), showlegend=False,
         yaxis=dict(categoryorder="array", categoryarray=[lane_names[lane] for lane in reversed(lanes)], title=None,
                    tickfont=dict(size=15, color="#1f2933")),
-        xaxis=dict(title=None, tickfont=dict(size=14, color="#1f2933")), margin=dict(l=10, r=10, t=20, b=10),
+        xaxis=dict(title=None, tickfont=dict(size=14, color="#1f2933"), **charts.date_ticks()), margin=dict(l=10, r=10, t=20, b=10),
     )  # fmt: skip
     return charts.finish(figure)
 

@@ -16,11 +16,11 @@ from datetime import date, datetime
 import polars as pl
 import streamlit as st
 
-from dashboard import agenda, data, palette, projector
+from dashboard import agenda, data, language, palette, projector
 from dashboard.components import link_to
 from dashboard.filters import Options, View, describe, filter_params, note_ignored, open_notes, sidebar
+from dashboard.i18n import localized, t
 from dashboard.viewspec import options_of
-from dashboard.i18n import t
 from dashboard.navigation import PAGES
 from data_access.book.context import BookKey, ViewContext
 from data_access.book.filters import Selection
@@ -152,6 +152,8 @@ def _open(title: str, rows: str, allow_empty: bool) -> Cockpit | None:
     that cannot select them are marked in the sidebar as not applied here.
     """
     _leave_legacy_page_mode()
+    chosen = language.prepare()  # again: a page run on its own (AppTest) has no app.py
+    language.switch()
     settings = data.settings()
     url = settings.database_url
     first_run = t("shell.seeding", invoices=f"{settings.demo_invoices:,}")
@@ -164,10 +166,10 @@ def _open(title: str, rows: str, allow_empty: bool) -> Cockpit | None:
             problem = f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
     if problem:
         st.title(title)
-        st.error(f"**{t('shell.db_problem')}**\n\n{problem}\n\n{t('shell.db_fix')}", icon=":material/database:")
+        st.error(f"**{t('shell.db_problem')}**\n\n{localized(problem)}\n\n{t('shell.db_fix')}", icon=":material/database:")
         st.stop()
     context = ViewContext(url=url, actor=data.current_actor(), scope=data.current_scope(), as_of=date.today(),
-                          versions=versions)  # fmt: skip
+                          versions=versions, language=chosen)  # fmt: skip
     with st.spinner(t("shell.loading")):
         book = data.portfolio(context.book_key())
     if book.invoices.is_empty() and allow_empty:

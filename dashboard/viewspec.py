@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from data_access.book.filters import Filters
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 
 SHOWN_CHARACTERS = 40  # a longer value from a link is cut in the warning that names it
 LISTED_VALUES = 3  # a filter with more values is summarised in the page's description
@@ -152,7 +152,7 @@ def options_of(book, dims: pl.DataFrame, today: date) -> Options:  # noqa: ANN00
     return Options(
         regions=pairs(book.regions, "region_id", "name"),
         clients=pairs(book.clients, "client_id", "name"),
-        industries={i: i for i in industries},
+        industries={i: label("industry", i) for i in industries},  # a code with a text in the locale files
         collectors=pairs(book.collectors, "collector_id", "name"),
         grades={g: g for g in grades},
         first_date=book.first_date,

@@ -102,7 +102,7 @@ def by_dimension_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets
         forget("row")  # the picked row was a row of the other one
     key_column, label_column = aging.DIMENSIONS[dimension]
     by = aging.aging_by(state, dimension, buckets)
-    st.plotly_chart(figures.aging_by(by, label_column, buckets, currency))
+    st.plotly_chart(figures.aging_by(by, label_column, buckets, currency, dimension=dimension))
     if by.height > figures.TOP_ROWS:
         st.caption(t("aging.top_n", n=figures.TOP_ROWS, total=by.height))
     st.caption(t("aging.by_help"))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.components import empty_state, money_table
-from dashboard.i18n import t
+from dashboard.i18n import localized, t
 from dashboard.shell import freshness, open_page
 from data_access.book import audit_trail
 
@@ -26,7 +26,7 @@ ok, count, head, problem = data.audit_verdict(log_key)
 if ok:
     st.success(t("audit.intact", entries=f"{count:,}", head=head), icon=":material/verified:")
 else:
-    st.error(t("audit.broken", problem=problem), icon=":material/gpp_bad:")
+    st.error(t("audit.broken", problem=localized(problem)), icon=":material/gpp_bad:")
 
 entries = audit_trail.entries(data.table(log_key))
 if entries.is_empty():
@@ -36,9 +36,10 @@ if entries.is_empty():
 
 # Filters of the log itself
 left, middle, right, dates = st.columns([2, 2, 2, 3])
-actors = left.multiselect(t("audit.actor"), sorted(entries["actor"].unique()))
-actions = middle.multiselect(t("audit.action"), sorted(entries["action"].unique()))
-tables = right.multiselect(t("audit.table"), sorted({n for v in entries["tables"] for n in v.split(",") if n}))
+actors = left.multiselect(t("audit.actor"), sorted(entries["actor"].unique()), placeholder=t("filters.placeholder"))
+actions = middle.multiselect(t("audit.action"), sorted(entries["action"].unique()), placeholder=t("filters.placeholder"))
+tables = right.multiselect(t("audit.table"), sorted({n for v in entries["tables"] for n in v.split(",") if n}),
+                        placeholder=t("filters.placeholder"))  # fmt: skip
 first, last = entries["at"].min().date(), entries["at"].max().date()  # type: ignore[union-attr]
 period = dates.date_input(t("audit.period"), (first, last), min_value=first, max_value=last)
 start, end = (period + (None, None))[:2] if isinstance(period, tuple) else (period, period)
@@ -70,7 +71,7 @@ with st.form("checkpoint", clear_on_submit=True):
         try:
             sealed = data.record_checkpoint(cockpit.context, note)
         except ValueError as refused:  # WriteRefused: says what is wrong and how to fix it
-            st.error(str(refused))
+            st.error(localized(refused))
         else:
             st.session_state["audit_flash"] = t("audit.recorded", head=sealed)
             st.rerun()

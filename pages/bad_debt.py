@@ -38,7 +38,8 @@ def provision_section(cockpit: Cockpit, state: pl.DataFrame, flows: pl.DataFrame
     scalar = controls[1].number_input(t("bad_debt.scalar"), low, high, step=0.05, key="provision_scalar",
                                       help=t("bad_debt.scalar_help"))  # fmt: skip
     segment = controls[2].selectbox(t("bad_debt.segment"), [None, *SEGMENTS], key="provision_segment",
-                                    format_func=lambda s: t("bad_debt.segment_none") if s is None else t(f"dim.{s}"))  # fmt: skip
+                                    format_func=lambda s: t("bad_debt.segment_none") if s is None else t(f"dim.{s}"),
+                                    placeholder=t("bad_debt.segment_none"))  # fmt: skip
     url_write("provision_lookback", "lookback", lookback, default=settings.provision_lookback_months)
     url_write("provision_scalar", "scalar", scalar, default=settings.forward_scalar, format=lambda v: f"{v:g}")
     url_write("provision_segment", "segment", segment, default=None)

@@ -120,12 +120,12 @@ def list_section(cockpit: Cockpit, model: RiskModel, now: pl.DataFrame) -> int |
     with left:
         chosen_levels = st.multiselect(
             t("ew.filter.level"), list(ew.LEVELS), format_func=level_word,
-            default=page_param("level", LEVEL_CHOICES, "red,amber").split(","),
+            default=page_param("level", LEVEL_CHOICES, "red,amber").split(","), placeholder=t("filters.placeholder"),
         )  # fmt: skip
         set_page_param("level", ",".join(v for v in ew.LEVELS if v in chosen_levels), "red,amber")
     with right:
         chosen_signals = st.multiselect(t("ew.filter.signal"), list(SIGNALS), format_func=lambda s: t(f"ew.signal.{s}"),
-                                        help=t("ew.filter.signal_help"))  # fmt: skip
+                                        help=t("ew.filter.signal_help"), placeholder=t("filters.placeholder"))  # fmt: skip
     shown = now.filter(pl.col("level").is_in(chosen_levels or list(ew.LEVELS)))
     if chosen_signals:
         shown = shown.filter(pl.any_horizontal(pl.col(s) for s in chosen_signals))

@@ -40,7 +40,7 @@ def period_controls() -> tuple[str, list[str]]:
         url_widget("league_level", "level", default=[], label=t("league.level"),
                    parse=lambda _raw: page_params("level", LEVELS, label=t("league.level")))  # unknown levels named
         levels = st.multiselect(t("league.level"), list(LEVELS), format_func=lambda v: t(f"league.level.{v}"),
-                                key="league_level", select_all=False)  # fmt: skip
+                                key="league_level", select_all=False, placeholder=t("filters.placeholder"))  # fmt: skip
         url_write("league_level", "level", levels, default=[], format=",".join)
     return kind, levels
 
@@ -121,7 +121,8 @@ def league_section(cockpit: Cockpit, shown: pl.DataFrame, kind: str, period: Per
     """The league table; returns the row of the collector whose scorecard is open (``card=`` in the URL)."""
     settings = cockpit.settings
     st.caption(t("league.legend", weights=" + ".join(f"{w:.0%} {n}" for w, n in zip(
-        settings.score_weights, ("quantity", "quality", "behaviour"), strict=True))))  # fmt: skip
+        settings.score_weights, (t("league.weight.quantity"), t("league.weight.quality"), t("league.weight.behaviour")),
+        strict=True))))  # fmt: skip
     st.caption(t("league.pick"))
     labels, hidden = headers(shown)
     picked = pick_row(

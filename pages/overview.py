@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import data, figures
 from dashboard.components import Kpi, kpi_row, link_to
 from dashboard.formatting import days, money, period_label, share, signed_days, signed_money, signed_points
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from dashboard.shell import Cockpit, freshness, open_page
 from data_access.book.portfolio import Portfolio
 from data_access.metrics import aging, bad_debt, factoring, monthly
@@ -111,9 +111,9 @@ def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: D
         sentence = t("overview.sentence.above" if above else "overview.sentence.below",
                      rate=share(month["bad_debt_rate"], 2), target=share(settings.bad_debt_target, 0), months=above)  # fmt: skip
         if driver:
-            sentence += t(f"overview.sentence.driver_{driver.dimension}", name=driver.name,
+            sentence += t(f"overview.sentence.driver_{driver.dimension}", name=label(driver.dimension, driver.name),
                           wo=share(driver.share_of_write_offs, 0), book=share(driver.share_of_book, 0))  # fmt: skip
-        st.markdown(f"**{sentence}.**")
+        st.markdown(f"**{sentence}{t('sentence.end')}**")
     st.plotly_chart(figures.bad_debt_trend(recent, settings.bad_debt_target, cockpit.currency))
     left, right = st.columns(2)
     with left:
@@ -148,6 +148,8 @@ def attention_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, dr
                 values[name] = share(values[name])
         if "cents" in values:
             values["amount"] = money(values.pop("cents"), cockpit.currency)
+        if item.kind == "driver_industry":
+            values["name"] = label("industry", values["name"])
         link_to(item.page, t(f"attention.{item.kind}", flag=share(settings.limit_utilisation_flag, 0), **values),
                 cockpit.link_params(item.params), icon=":material/arrow_forward:")
 

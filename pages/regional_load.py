@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard import figures, load_charts, workload
 from dashboard.components import Kpi, empty_state, kpi_row
 from dashboard.formatting import money, money_format
-from dashboard.i18n import t
+from dashboard.i18n import localized, t
 from dashboard.shell import Cockpit, freshness, open_page
 from dashboard.workload import Load, load_table
 from data_access.metrics.workload import LEVELS, company_figures
@@ -248,7 +248,7 @@ def compare_and_apply(cockpit: Cockpit, proposal: dict) -> None:
         try:
             applied = workload.apply(cockpit.context, kept, kind="rebalance", details=details)
         except ValueError as refused:  # WriteRefused / StaleMoves: what, which cases, how to fix
-            st.error(str(refused), icon=":material/sync_problem:")
+            st.error(localized(refused), icon=":material/sync_problem:")
         else:
             after_write(cockpit, t("load.applied", count=applied.moves, batch=applied.batch_id,
                                    date=applied.effective.isoformat()), applied.effective)  # fmt: skip
@@ -267,7 +267,7 @@ def rebalance_section(cockpit: Cockpit, load: Load, region_ids: list[int]) -> No
             with st.spinner(t("load.suggesting")):
                 found = suggest(load.cases, load.collectors, constraints, as_of=load.as_of)
         except ValueError as problem:
-            st.error(str(problem))
+            st.error(localized(problem))
         else:
             st.session_state[SUGGESTION] = {"suggestion": found, "load": load, "id": uuid.uuid4().hex[:8]}
     proposal = st.session_state.get(SUGGESTION)
@@ -297,7 +297,7 @@ def batches_section(cockpit: Cockpit) -> None:
         try:
             applied = workload.undo(cockpit.context, batch)
         except ValueError as refused:
-            st.error(str(refused), icon=":material/sync_problem:")
+            st.error(localized(refused), icon=":material/sync_problem:")
         else:
             after_write(cockpit, t("load.undone", batch=batch, undo=applied.batch_id, count=applied.moves),
                         applied.effective)  # fmt: skip
@@ -311,12 +311,12 @@ def manual_section(cockpit: Cockpit, load: Load, cases: pl.DataFrame) -> None:
                      for d, n, c, b, g in cases.select("debtor_id", "debtor", "collector_id", pl.col("bucket").cast(
                          pl.String), "grade").iter_rows()}  # fmt: skip
         picked = st.multiselect(t("load.manual_cases"), list(described), format_func=described.__getitem__,
-                                key="load_manual_cases")  # fmt: skip
+                                key="load_manual_cases", placeholder=t("load.manual_cases_placeholder"))  # fmt: skip
         active = load.collectors.filter(pl.col("active")).sort("region_id", "collector")
         people = {c: f"{n} · {r} · {level_label(lv)} · {index_text(i)}" for c, n, r, lv, i in
                   active.select("collector_id", "collector", "region", "level", "load_index").iter_rows()}  # fmt: skip
         target = st.selectbox(t("load.manual_to"), list(people), format_func=people.__getitem__, index=None,
-                              key="load_manual_to")  # fmt: skip
+                              key="load_manual_to", placeholder=t("load.manual_to_placeholder"))  # fmt: skip
         why = st.text_input(t("load.manual_reason"), placeholder=t("load.manual_reason_placeholder"),
                             key="load_manual_reason")  # fmt: skip
         if st.button(t("load.manual_move"), icon=":material/swap_horiz:", key="load_manual_move"):
@@ -327,7 +327,7 @@ def manual_section(cockpit: Cockpit, load: Load, cases: pl.DataFrame) -> None:
             try:
                 applied = workload.apply(cockpit.context, moves, kind="manual")
             except ValueError as refused:
-                st.error(str(refused), icon=":material/sync_problem:")
+                st.error(localized(refused), icon=":material/sync_problem:")
             else:
                 after_write(cockpit, t("load.applied", count=applied.moves, batch=applied.batch_id,
                                        date=applied.effective.isoformat()), applied.effective)  # fmt: skip

@@ -1,7 +1,7 @@
 """The view context: everything one page run depends on, built once by the page shell.
 
-Who (actor and scope), when (as-of date and ageing basis), which slice (filters), and the
-versions of the tables read. Every cache key derives from it (``book_key``, ``table_key``), so two
+Who (actor and scope), when (as-of date and ageing basis), which slice (filters), the language of
+names and text, and the versions of the tables read. Every cache key derives from it (``book_key``, ``table_key``), so two
 cached functions cannot disagree about what they were computed from, and a write to one table
 reloads only what reads that table.
 """
@@ -19,11 +19,13 @@ from data_access.metrics.buckets import DUE_DATE
 
 
 class BookKey(NamedTuple):
-    """What the loaded book depends on: the database, the reader's regions and its tables' versions."""
+    """What the loaded book depends on: the database, the reader's regions, its tables' versions, and the
+    language its names are in (``Portfolio.in_language``), so a cache holding names is keyed by language."""
 
     url: str
     regions: tuple[int, ...] | None
     versions: tuple[int, ...]
+    language: str = "en"
 
 
 class TableKey(NamedTuple):
@@ -52,7 +54,7 @@ class ViewContext:
         return dict(self.versions).get(table, 0)
 
     def book_key(self) -> BookKey:
-        return BookKey(self.url, self.regions, tuple(self.version_of(t) for t in BOOK_TABLES))
+        return BookKey(self.url, self.regions, tuple(self.version_of(t) for t in BOOK_TABLES), self.language)
 
     def table_key(self, table: str) -> TableKey:
         return TableKey(self.url, self.regions, table, self.version_of(table))

@@ -6,7 +6,7 @@ functions then work on these frames only, so a changed filter never touches the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -45,6 +45,23 @@ class Portfolio:
                       self.assignments["start_date"].max() if self.assignments.height else None]  # fmt: skip
         known = [d for d in candidates if d is not None]
         return max(known) if known else None  # type: ignore[return-value]
+
+    def in_language(self, language: str) -> Portfolio:
+        """The book with its names in ``language``: where a table has a ``<column>_<language>`` column (the
+        regions' ``name_zh``), its non-empty values replace ``<column>``; other names stay as stored."""
+        if language == "en":
+            return self
+
+        def named(frame: pl.DataFrame) -> pl.DataFrame:
+            suffix = f"_{language}"
+            pairs = [(c[: -len(suffix)], c) for c in frame.columns if c.endswith(suffix) and c[: -len(suffix)] in frame.columns]
+            return frame.with_columns(
+                [pl.when(pl.col(local).str.strip_chars().str.len_chars() > 0).then(pl.col(local)).otherwise(pl.col(base))
+                 .alias(base) for base, local in pairs]
+            )  # fmt: skip
+
+        return replace(self, debtors=named(self.debtors), clients=named(self.clients), collectors=named(self.collectors),
+                       regions=named(self.regions))  # fmt: skip
 
 
 def reductions_frame(payments: pl.DataFrame, credits: pl.DataFrame, write_offs: pl.DataFrame) -> pl.DataFrame:

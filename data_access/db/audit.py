@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, select
 
 from data_access.db.schema import audit_log, table_versions
+from data_access.messages import Message
 
 GENESIS = "0" * 64
 
@@ -75,23 +76,29 @@ def verify_rows(connection: Connection) -> Verdict:
     ).scalar()
     previous, expected_id = GENESIS, 1
     for row in rows:
-        where = f"entry {row['audit_id']} ({row['action']} by {row['actor']} at {canonical_time(row['at'])})"
+        where = Message("error.audit_entry", "entry {id} ({action} by {actor} at {at})", id=row["audit_id"],
+                        action=row["action"], actor=row["actor"], at=canonical_time(row["at"]))  # fmt: skip
         if row["audit_id"] != expected_id:
-            missing = f"entry {expected_id}" if row["audit_id"] > expected_id else "an entry"
-            return Verdict(False, len(rows), previous, f"{missing} is missing or out of order before {where}")
+            return Verdict(False, len(rows), previous, Message(
+                "error.audit_missing", "entry {expected} is missing or out of order before {where}", expected=expected_id,
+                where=where) if row["audit_id"] > expected_id else Message(
+                "error.audit_out_of_order", "an entry is missing or out of order before {where}", where=where))  # fmt: skip
         if row["prev_hash"] != previous:
-            return Verdict(False, len(rows), previous,
-                           f"{where} does not follow the entry before it (deleted, inserted or reordered)")  # fmt: skip
+            return Verdict(False, len(rows), previous, Message(
+                "error.audit_reordered", "{where} does not follow the entry before it (deleted, inserted or reordered)",
+                where=where))  # fmt: skip
         computed = entry_hash(audit_id=row["audit_id"], at=row["at"], actor=row["actor"], action=row["action"],
                               tables=row["tables"], details=row["details"], changes=row["changes"],
                               prev_hash=row["prev_hash"])  # fmt: skip
         if computed != row["hash"]:
-            return Verdict(False, len(rows), previous, f"{where} was edited after it was written (hash mismatch)")
+            return Verdict(False, len(rows), previous, Message(
+                "error.audit_edited", "{where} was edited after it was written (hash mismatch)", where=where))
         previous, expected_id = row["hash"], expected_id + 1
     if recorded is not None and recorded != len(rows):
-        return Verdict(False, len(rows), previous,
-                       f"the log holds {len(rows)} entries but {recorded} were written: "
-                       f"the newest {recorded - len(rows)} were deleted" if recorded > len(rows) else
-                       f"the log holds {len(rows)} entries but only {recorded} were written through the write door")  # fmt: skip
+        return Verdict(False, len(rows), previous, Message(
+            "error.audit_deleted", "the log holds {held} entries but {written} were written: the newest {deleted} were "
+            "deleted", held=len(rows), written=recorded, deleted=recorded - len(rows)) if recorded > len(rows) else Message(
+            "error.audit_inserted", "the log holds {held} entries but only {written} were written through the write door",
+            held=len(rows), written=recorded))  # fmt: skip
     return Verdict(True, len(rows), previous)
 

@@ -16,6 +16,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
+from data_access.messages import Message
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -64,13 +66,15 @@ def schema_problem(engine: Engine) -> str | None:
     where = engine.url.render_as_string(hide_password=True)
     path = engine.url.database
     if engine.dialect.name == "sqlite" and path and path != ":memory:" and not Path(path).exists():
-        return f"{where}: the file {path} does not exist; check the path, or run `rdash demo` to create a demo there."
+        return Message("error.db_no_file", "{where}: the file {path} does not exist; check the path, or run `rdash demo` "
+                       "to create a demo there.", where=where, path=path)
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
             has_invoices = inspect(connection).has_table("invoices")
     except Exception as exc:  # the driver's own error type varies by backend
-        return f"Cannot connect to {where}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+        return Message("error.db_connect", "Cannot connect to {where}: {error}", where=where,
+                       error=f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
     if current is None:
         if has_invoices:
             # A database the company runs, read through the view contract (docs/view_contract.md).
@@ -79,11 +83,13 @@ def schema_problem(engine: Engine) -> str | None:
             missing = [str(f) for f in check_database(engine) if f.required]
             if not missing:
                 return None
-            shown = "; ".join(missing[:5]) + (f"; and {len(missing) - 5} more" if len(missing) > 5 else "")
-            return (f"{where} has tables but no rdash schema version, and does not meet the view contract "
-                    f"(docs/view_contract.md): {shown}. Run `rdash check` for the whole list, or `rdash migrate` "
-                    "on a copy to make it an rdash database.")  # fmt: skip
-        return f"{where} has no rdash schema; run `rdash migrate` (or `rdash demo` for a demo portfolio)."
+            return Message("error.db_unversioned", "{where} has tables but no rdash schema version, and does not meet "
+                           "the view contract (docs/view_contract.md): {missing}{more}. Run `rdash check` for the whole "
+                           "list, or `rdash migrate` on a copy to make it an rdash database.", where=where,
+                           missing=missing[:5], more=f" (+{len(missing) - 5})" if len(missing) > 5 else "")  # fmt: skip
+        return Message("error.db_no_schema", "{where} has no rdash schema; run `rdash migrate` (or `rdash demo` for a "
+                       "demo portfolio).", where=where)
     if current != head_revision():
-        return f"{where} is at schema revision {current}, the app needs {head_revision()}; run `rdash migrate`."
+        return Message("error.db_old_schema", "{where} is at schema revision {current}, the app needs {head}; run "
+                       "`rdash migrate`.", where=where, current=current, head=head_revision())
     return None

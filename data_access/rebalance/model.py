@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from data_access.messages import Message
+
 # Difficulty fit of a case with a collector, [level][hard]: a hard case (long overdue or low-rated)
 # belongs with a senior, a simple case with a junior or mid; lower is better.
 LEVEL_CODE = {"junior": 0, "mid": 1, "senior": 2}
@@ -46,18 +48,22 @@ class Constraints:
         """Refuse constraints that cannot be meant, saying which and how to fix them."""
         problems = []
         if self.max_moves < 0:
-            problems.append(f"maximum moves is {self.max_moves}; give 0 or more")
+            problems.append(Message("error.max_moves", "maximum moves is {value}; give 0 or more", value=self.max_moves))
         if self.min_days < 0:
-            problems.append(f"minimum days with the owner is {self.min_days}; give 0 or more")
+            problems.append(Message("error.min_days", "minimum days with the owner is {value}; give 0 or more",
+                                    value=self.min_days))
         if not (0 <= self.tolerance < math.inf):
-            problems.append(f"tolerance is {self.tolerance}; give a load index of 0 or more, e.g. 0.10")
+            problems.append(Message("error.tolerance", "tolerance is {value}; give a load index of 0 or more, e.g. 0.10",
+                                    value=self.tolerance))
         known_regions = set(collectors["region_id"].to_list())
         if unknown := sorted(set(self.regions) - known_regions):
-            problems.append(f"regions {unknown} have no collectors; pick regions from the list")
+            problems.append(Message("error.unknown_regions", "regions {ids} have no collectors; pick regions from the list",
+                                    ids=str(unknown)))
         if unknown := sorted(set(self.excluded) - set(collectors["collector_id"].to_list())):
-            problems.append(f"collectors {unknown} to exclude do not exist; pick collectors from the list")
+            problems.append(Message("error.unknown_excluded", "collectors {ids} to exclude do not exist; pick collectors "
+                                    "from the list", ids=str(unknown)))
         if problems:
-            raise ValueError("Cannot suggest moves: " + "; ".join(problems) + ".")
+            raise ValueError(Message("error.cannot_suggest", "Cannot suggest moves: {problems}.", problems=problems))
 
     def in_scope(self, region: pl.Expr) -> pl.Expr:
         return region.is_in(list(self.regions)) if self.regions else pl.lit(True)

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, func, select
 
 from data_access.db.schema import assignments, collectors, debtors, table_versions
 from data_access.db.writes import WriteRefused, Writer, audited_write
+from data_access.messages import Message
 
 KINDS = {"rebalance": "RB", "manual": "MV", "undo": "UN"}
 REASON_LENGTH = 200  # assignments.reason
@@ -88,8 +89,9 @@ def apply_moves(engine: Engine, moves: list[Handover], *, actor: str, effective:
         current = _open_assignments(writer, [m.debtor_id for m in moves])
         stale = [m.debtor_id for m in moves if _open_id(current, m.debtor_id) != m.assignment_id]
         if stale:
-            raise StaleMoves(_stale_message(writer, stale, current, "the moves were proposed")
-                             + " Nothing was applied; make a new suggestion (or pick the cases again).", stale)  # fmt: skip
+            raise StaleMoves(_stale_message(writer, stale, current, "error.stale_apply",
+                                            "Nothing was applied; make a new suggestion (or pick the cases again)."),
+                             stale)  # fmt: skip
         _hand_over(writer, moves, current, effective, batch_id)
     return Applied(batch_id, len(moves), effective)
 
@@ -106,15 +108,17 @@ def undo_batch(engine: Engine, batch_id: str, *, actor: str, effective: date) ->
         rows = writer.query(select(assignments).where(assignments.c.batch_id == batch_id)
                             .order_by(assignments.c.assignment_id))  # fmt: skip
         if not rows:
-            raise WriteRefused(f"There is no batch {batch_id!r}; pick one from the list of applied batches.")
+            raise WriteRefused(Message("error.no_batch", "There is no batch {batch}; pick one from the list of applied "
+                                       "batches.", batch=repr(batch_id)))
         if done := writer.query(select(assignments.c.batch_id).where(assignments.c.reason == reason).limit(1)):
-            raise WriteRefused(f"Batch {batch_id} was already undone by batch {done[0]['batch_id']}; "
-                               "undo that batch to apply the moves again.")  # fmt: skip
+            raise WriteRefused(Message("error.already_undone", "Batch {batch} was already undone by batch {undo}; undo "
+                                       "that batch to apply the moves again.", batch=batch_id, undo=done[0]["batch_id"]))
         current = _open_assignments(writer, [r["debtor_id"] for r in rows])
         stale = [r["debtor_id"] for r in rows if _open_id(current, r["debtor_id"]) != r["assignment_id"]]
         if stale:
-            raise StaleMoves(_stale_message(writer, stale, current, f"batch {batch_id} was applied")
-                             + " Nothing was undone; move those cases by hand if needed.", stale)  # fmt: skip
+            raise StaleMoves(_stale_message(writer, stale, current, "error.stale_undo",
+                                            "Nothing was undone; move those cases by hand if needed.", batch=batch_id),
+                             stale)  # fmt: skip
         moves = [Handover(r["debtor_id"], _previous_owner(writer, r), r["collector_id"], r["assignment_id"], reason)
                  for r in rows]  # fmt: skip
         _hand_over(writer, moves, current, effective, undo_id)
@@ -123,20 +127,24 @@ def undo_batch(engine: Engine, batch_id: str, *, actor: str, effective: date) ->
 
 def _check_moves(moves: list[Handover]) -> None:
     if not moves:
-        raise WriteRefused("There are no moves to apply: tick at least one move, or pick cases and a collector.")
+        raise WriteRefused(Message("error.no_moves",
+                                   "There are no moves to apply: tick at least one move, or pick cases and a collector."))
     seen: set[int] = set()
     for m in moves:
         if m.debtor_id in seen:
-            raise WriteRefused(f"Debtor #{m.debtor_id} appears in more than one move; a case moves once per batch.")
+            raise WriteRefused(Message("error.moved_twice", "Debtor #{debtor} appears in more than one move; a case moves "
+                                       "once per batch.", debtor=m.debtor_id))
         seen.add(m.debtor_id)
         if m.to_collector_id is None:
-            raise WriteRefused(f"The move of debtor #{m.debtor_id} names no collector to take it; pick one.")
+            raise WriteRefused(Message("error.no_collector", "The move of debtor #{debtor} names no collector to take it; "
+                                       "pick one.", debtor=m.debtor_id))
         if m.to_collector_id == m.from_collector_id:
-            raise WriteRefused(f"Debtor #{m.debtor_id} is already with collector #{m.to_collector_id}; "
-                               "pick another collector.")  # fmt: skip
+            raise WriteRefused(Message("error.same_collector", "Debtor #{debtor} is already with collector #{collector}; "
+                                       "pick another collector.", debtor=m.debtor_id, collector=m.to_collector_id))
         if not m.reason.strip() or len(m.reason) > REASON_LENGTH:
-            raise WriteRefused(f"The reason for moving debtor #{m.debtor_id} must be 1 to {REASON_LENGTH} "
-                               f"characters; it has {len(m.reason.strip())}.")  # fmt: skip
+            raise WriteRefused(Message("error.reason_length", "The reason for moving debtor #{debtor} must be 1 to {most} "
+                                       "characters; it has {length}.", debtor=m.debtor_id, most=REASON_LENGTH,
+                                       length=len(m.reason.strip())))  # fmt: skip
 
 
 def _lock(writer: Writer) -> None:
@@ -152,10 +160,11 @@ def _check_collectors(writer: Writer, moves: list[Handover]) -> None:
                                                                collectors.c.active)
                                                         .where(collectors.c.collector_id.in_(wanted)))}  # fmt: skip
     if missing := [c for c in wanted if c not in found]:
-        raise WriteRefused(f"Collector(s) {missing} do not exist; pick collectors from the list.")
+        raise WriteRefused(Message("error.unknown_collectors", "Collector(s) {ids} do not exist; pick collectors from the "
+                                   "list.", ids=str(missing)))
     if inactive := [found[c]["name"] for c in wanted if not found[c]["active"]]:
-        raise WriteRefused(f"{', '.join(inactive)}: inactive (on leave); moves go to active collectors only. "
-                           "Pick another collector.")  # fmt: skip
+        raise WriteRefused(Message("error.inactive_collectors", "{names}: inactive (on leave); moves go to active "
+                                   "collectors only. Pick another collector.", names=", ".join(inactive)))
 
 
 def _open_assignments(writer: Writer, debtor_ids: list[int]) -> dict[int, list[dict]]:
@@ -176,17 +185,24 @@ def _open_id(current: dict[int, list[dict]], debtor_id: int) -> int | None | str
     return rows[0]["assignment_id"] if rows else None
 
 
-def _stale_message(writer: Writer, stale: list[int], current: dict[int, list[dict]], since: str) -> str:
+def _stale_message(writer: Writer, stale: list[int], current: dict[int, list[dict]], key: str, then: str,
+                   batch: str = "") -> Message:  # fmt: skip
     names = {r["debtor_id"]: r["name"] for r in writer.query(
         select(debtors.c.debtor_id, debtors.c.name).where(debtors.c.debtor_id.in_(stale)))}  # fmt: skip
     owners = {r["collector_id"]: r["name"] for r in writer.query(select(collectors.c.collector_id, collectors.c.name))}
     parts = []
     for debtor_id in stale[:10]:
         rows = current.get(debtor_id, [])
-        now = ", ".join(owners.get(r["collector_id"], f"#{r['collector_id']}") for r in rows) or "no one"
-        parts.append(f"{names.get(debtor_id, 'unknown debtor')} (#{debtor_id}, now with {now})")
-    more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
-    return f"{len(stale)} case(s) changed owner since {since}: {'; '.join(parts)}{more}."
+        now = ", ".join(owners.get(r["collector_id"], f"#{r['collector_id']}") for r in rows)
+        parts.append(Message("error.stale_case", "{name} (#{debtor}, now with {now})", name=names.get(debtor_id, "?"),
+                             debtor=debtor_id, now=now) if now else
+                     Message("error.stale_case_no_one", "{name} (#{debtor}, now with no one)",
+                             name=names.get(debtor_id, "?"), debtor=debtor_id))  # fmt: skip
+    if len(stale) > 10:
+        parts.append(Message("error.stale_more", "and {n} more", n=len(stale) - 10))
+    since = {"error.stale_apply": "the moves were proposed", "error.stale_undo": "batch {batch} was applied"}[key]
+    return Message(key, "{count} case(s) changed owner since " + since + ": {cases}. " + then, count=len(stale),
+                   cases=parts, batch=batch)  # fmt: skip
 
 
 def _previous_owner(writer: Writer, row: dict) -> int | None:
@@ -208,8 +224,9 @@ def _hand_over(writer: Writer, moves: list[Handover], current: dict[int, list[di
             if r["start_date"] > effective]  # fmt: skip
     if late:
         debtor_id, start = late[0]
-        raise WriteRefused(f"The move date {effective} is before debtor #{debtor_id}'s current assignment began "
-                           f"({start}); a move cannot rewrite history. Move on {start} or later.")  # fmt: skip
+        raise WriteRefused(Message("error.move_before_start", "The move date {date} is before debtor #{debtor}'s "
+                                   "current assignment began ({start}); a move cannot rewrite history. Move on {start} "
+                                   "or later.", date=effective, debtor=debtor_id, start=start))  # fmt: skip
     next_id = (writer.query(select(func.max(assignments.c.assignment_id).label("top")))[0]["top"] or 0) + 1
     for m in moves:
         if m.assignment_id is not None:
