@@ -10,6 +10,7 @@ are re-read every ``RDASH_DATA_CHECK_SECONDS``, and at once after a write made b
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -265,3 +266,16 @@ def _early_warning_signals(key: tuple, dates: tuple[date, ...], rules) -> pl.Dat
 
     book_key, promises, events = key
     return debtor_signals(portfolio(book_key), table(promises), table(events), list(dates), rules)
+
+
+# Figures derived from the filtered view (issue 14): a page's own computations (the Overview's month series
+# and recovery pool, write-off candidates, the aging trend, ...) are cached by what they are computed from,
+# so a warm load, another session with the same view, or a return to an earlier filter draws from memory.
+# ``Cockpit.figure(name, compute, *depends)`` builds the key: the book key, the as-of date, the bucket
+# edges, the filters, and ``depends`` (the table keys, settings values and parameters ``compute`` reads).
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def view_figure(name: str, key: tuple, _compute: Callable[[], object]) -> object:
+    """``_compute()`` once per ``(name, key)``; ``key`` must name everything the computation reads."""
+    return _compute()

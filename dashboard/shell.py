@@ -10,8 +10,10 @@ says what is wrong and how to fix it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TypeVar
 
 import polars as pl
 import streamlit as st
@@ -28,6 +30,8 @@ from data_access.db.rules import filters_applicable
 from data_access.metrics.buckets import DUE_DATE, Buckets
 from data_access.metrics.snapshots import HISTORY_MONTHS
 from data_access.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,14 @@ class Cockpit:
         """A table in the reader's scope but not cut by the filters: for rows reached through a parent
         that is filtered (legal case stages through their cases), joined to it by the metric."""
         return data.table(self.context.table_key(name))
+
+    def figure(self, name: str, compute: Callable[[], T], *depends: object) -> T:
+        """A figure of this view, computed once per view and kept (``data.view_figure``): a warm load,
+        another session with the same view or a return to an earlier filter draws it from memory.
+        ``depends``: every table key, setting and parameter ``compute`` reads beyond the book, the
+        as-of date, the bucket edges and the filters (which are always part of the key)."""
+        key = (self._key(), self.view.as_of, self.settings.bucket_edges, self.view.filters, *depends)
+        return data.view_figure(name, key, compute)  # type: ignore[return-value]
 
     def history(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:
         """The last HISTORY_MONTHS month ends up to the as-of date, snapshots and roll flows, filtered."""
@@ -212,6 +224,20 @@ def _leave_legacy_page_mode() -> None:
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def write_off_candidates(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio) -> pl.DataFrame:
+    """The view's write-off candidates (Overview and Bad debt pages), computed once per view.
+    ``state`` and ``book`` are the view's due-date state and filtered book."""
+    from data_access.metrics.bad_debt import write_off_candidates as candidates
+
+    s = cockpit.settings
+    return cockpit.figure(
+        "write_off_candidates",
+        lambda: candidates(state, book, cockpit.table("credit_events"), cockpit.view.as_of,
+                           min_dpd=s.write_off_candidate_dpd, quiet_days=s.write_off_quiet_days),
+        cockpit.context.table_key("credit_events"), s.write_off_candidate_dpd, s.write_off_quiet_days,
+    )  # fmt: skip
 
 
 def freshness(cockpit: Cockpit) -> None:

@@ -170,7 +170,8 @@ def trend_section(cockpit: Cockpit, basis: str, buckets: Buckets) -> pl.DataFram
     """The month-end trend by bucket; returns the roll flows for the roll-rate section."""
     st.subheader(t("aging.trend"))
     ends, snaps, flows = cockpit.history(basis)
-    trend = snapshots.aging_trend(snaps.filter(pl.col("month_end") > ends[-TREND_MONTHS - 1]), buckets)
+    trend = cockpit.figure("aging_trend", lambda: snapshots.aging_trend(
+        snaps.filter(pl.col("month_end") > ends[-TREND_MONTHS - 1]), buckets), basis, TREND_MONTHS)  # fmt: skip
     if trend.is_empty():
         empty_state(t("aging.trend_empty"))
     else:
@@ -183,12 +184,19 @@ def trend_section(cockpit: Cockpit, basis: str, buckets: Buckets) -> pl.DataFram
     return flows
 
 
+def roll_matrices(cockpit: Cockpit, basis: str, flows: pl.DataFrame) -> dict[int, tuple]:
+    """The latest month's and the 12-month average roll matrix, computed once per view."""
+    return cockpit.figure("roll_matrices", lambda: {
+        months_back: snapshots.as_numpy_matrix(snapshots.roll_matrix(flows, months_back)) for months_back in (1, 12)
+    }, basis)  # fmt: skip
+
+
 def destination_name(destination: str) -> str:
     is_flow = destination in (snapshots.PAID, snapshots.WRITTEN_OFF)
     return label("flow", destination) if is_flow else label("bucket", destination)
 
 
-def roll_section(flows: pl.DataFrame) -> None:
+def roll_section(cockpit: Cockpit, basis: str, flows: pl.DataFrame) -> None:
     st.subheader(t("aging.roll"))
     if flows.is_empty():
         empty_state(t("aging.roll_empty"))
@@ -197,7 +205,7 @@ def roll_section(flows: pl.DataFrame) -> None:
         latest_month = flows["month_end"].max()
         tabs = st.tabs([t("aging.roll_latest", month=latest_month), t("aging.roll_average")])
         for tab, months_back in zip(tabs, (1, 12), strict=True):
-            origins, destinations, grid = snapshots.as_numpy_matrix(snapshots.roll_matrix(flows, months_back))
+            origins, destinations, grid = roll_matrices(cockpit, basis, flows)[months_back]
             tab.plotly_chart(charts.rate_heatmap(
                 [label("bucket", o) for o in origins], [destination_name(d) for d in destinations],
                 grid.tolist(), t("col.origin"), t("col.destination")), key=f"roll_{months_back}")  # fmt: skip
@@ -219,7 +227,7 @@ def main() -> None:
     buckets_section(cockpit, state, buckets)
     dimension, picked = by_dimension_section(cockpit, state, buckets)
     drill_section(cockpit, state, buckets, dimension, picked)
-    roll_section(trend_section(cockpit, basis, buckets))
+    roll_section(cockpit, basis, trend_section(cockpit, basis, buckets))
     freshness(cockpit)
 
 
