@@ -116,14 +116,26 @@ def selection(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filter
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
+def month_end_snapshots(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
+                        months: int) -> tuple[list[date], pl.DataFrame]:  # fmt: skip
+    """Month ends and the snapshots at them, unfiltered."""
+    ends = snapshots.month_ends(as_of, months)
+    return ends, snapshots.snapshots(portfolio(key), ends, Buckets.from_edges(edges, basis), basis)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def month_end_flows(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...], months: int) -> pl.DataFrame:
+    """The roll flows between the month ends, unfiltered: computed only for the pages that show them
+    (the Overview does not, and it is the first page after a start)."""
+    ends, snaps = month_end_snapshots(key, as_of, basis, edges, months)
+    return snapshots.roll_flows(portfolio(key), snaps, ends) if not snaps.is_empty() else snaps.clear()
+
+
 def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
                       months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
     """Month ends, the snapshots at them and the roll flows between them, unfiltered."""
-    book = portfolio(key)
-    ends = snapshots.month_ends(as_of, months)
-    snaps = snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
-    flows = snapshots.roll_flows(book, snaps, ends) if not snaps.is_empty() else snaps.clear()
-    return ends, snaps, flows
+    ends, snaps = month_end_snapshots(key, as_of, basis, edges, months)
+    return ends, snaps, month_end_flows(key, as_of, basis, edges, months)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

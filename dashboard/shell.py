@@ -121,6 +121,12 @@ class Cockpit:
         key = (self._key(), self.view.as_of, self.settings.bucket_edges, self.view.filters, *depends)
         return data.view_figure(name, key, compute)  # type: ignore[return-value]
 
+    def snapshots(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame]:
+        """The last HISTORY_MONTHS month ends up to the as-of date and the snapshots at them, filtered."""
+        ends, snaps = data.month_end_snapshots(self._key(), self.view.as_of, basis, self.settings.bucket_edges,
+                                               HISTORY_MONTHS)  # fmt: skip
+        return ends, self.apply("invoices", snaps)
+
     def history(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:
         """The last HISTORY_MONTHS month ends up to the as-of date, snapshots and roll flows, filtered."""
         ends, snaps, flows = data.month_end_history(self._key(), self.view.as_of, basis, self.settings.bucket_edges,

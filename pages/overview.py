@@ -142,7 +142,7 @@ def main() -> None:
     as_of = cockpit.view.as_of
     state = cockpit.open_state_or_stop()
     book = cockpit.filtered_book()
-    ends, snaps, _flows = cockpit.history()
+    ends, snaps = cockpit.snapshots()
     series = cockpit.figure("month_series", lambda: monthly.with_ratios(monthly.month_series(book, snaps, ends)),
                             DUE_DATE, HISTORY_MONTHS)  # fmt: skip
     month, before = series.row(-1, named=True), series.row(-2, named=True)

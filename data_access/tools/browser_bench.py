@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -70,7 +70,8 @@ _DONE_JS = """
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   if (charts.some(chart => !chart.querySelector('.main-svg'))) return false;
   if (!document.querySelector('[data-testid="stMain"] h1')) return false;
-  return performance.now();
+  const finished = runs.filter(([state, at]) => state === 'notRunning' && at >= since).map(([, at]) => at);
+  return [performance.now(), finished.length ? finished[finished.length - 1] : performance.now()];
 }
 """
 
@@ -175,10 +176,11 @@ def _new_page(browser):  # noqa: ANN001, ANN202 - Playwright objects
     return page
 
 
-def _wait_done(page, since: float, timeout_s: float) -> float:  # noqa: ANN001
-    """The browser time at which the run after ``since`` finished and everything was drawn."""
+def _wait_done(page, since: float, timeout_s: float) -> tuple[float, float]:  # noqa: ANN001
+    """Browser times at which, after ``since``, everything was drawn and the script had finished."""
     handle = page.wait_for_function(_DONE_JS, arg=since, polling="raf", timeout=timeout_s * 1000)
-    return float(handle.json_value())
+    drawn, finished = handle.json_value()
+    return float(drawn), float(finished)
 
 
 def _errors(page) -> int:  # noqa: ANN001
@@ -190,23 +192,25 @@ def timed_visit(browser, url: str, timeout_s: float = 300) -> tuple[float, objec
     page = _new_page(browser)
     started = time.perf_counter()
     page.goto(url, timeout=timeout_s * 1000)
-    page.wait_for_function(_DONE_JS, arg=0, polling="raf", timeout=timeout_s * 1000)
+    _wait_done(page, 0, timeout_s)
     return time.perf_counter() - started, page
 
 
-def timed_filter_change(page, press, timeout_s: float = 120) -> float:  # noqa: ANN001
-    """Seconds (browser clock) from ``press()`` (the key that commits a change) to the page redrawn."""
+def timed_filter_change(page, press, timeout_s: float = 300) -> tuple[float, float]:  # noqa: ANN001
+    """Seconds (browser clock) from ``press()`` (the key that commits a change) to the page redrawn, and to
+    the script finished on the server (as the browser learns it)."""
     since = page.evaluate("performance.now()")
     press()
-    return (_wait_done(page, since, timeout_s) - since) / 1000
+    drawn, finished = _wait_done(page, since, timeout_s)
+    return (drawn - since) / 1000, (finished - since) / 1000
 
 
 def _region_box(page):  # noqa: ANN001, ANN202
     return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
 
 
-def filter_changes(page, times: int) -> list[float]:  # noqa: ANN001
-    """Choose a region, then remove it, ``times`` times each: every change timed."""
+def filter_changes(page, times: int) -> list[tuple[float, float]]:  # noqa: ANN001
+    """Choose a region, then remove it, ``times`` times each: every change timed (drawn, script finished)."""
     seconds = []
     for _ in range(times):
         box = _region_box(page)
@@ -225,9 +229,11 @@ class PageTimes:
     url_path: str
     first_visit: float
     warm_load: float
-    filter_change: float
+    filter_change: float  # median, to everything drawn
+    script_change: float  # median, to the script finished (the server's part)
     filter_changes: list[float] = field(default_factory=list)
     errors: int = 0
+    load: float = 0.0  # the 1-minute load average after the page was measured
 
 
 @dataclass
@@ -266,11 +272,12 @@ def measure_pages(database_url: str, *, repeat: int = 3, port: int | None = None
                 shots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(shots / f"bench_{spec.url_path}.png"), full_page=True)
             page.close()
-            times = PageTimes(spec.url_path, first_visit, statistics.median(warm), statistics.median(changes),
-                              changes, errors)  # fmt: skip
+            drawn = [d for d, _f in changes]
+            times = PageTimes(spec.url_path, first_visit, statistics.median(warm), statistics.median(drawn),
+                              statistics.median(f for _d, f in changes), drawn, errors, os.getloadavg()[0])  # fmt: skip
             log(f"{spec.url_path}: first visit {first_visit:.2f} s, warm load {times.warm_load:.2f} s, "
-                f"filter change {times.filter_change:.2f} s ({', '.join(f'{c:.2f}' for c in changes)}), "
-                f"errors {errors}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+                f"filter change {times.filter_change:.2f} s ({', '.join(f'{c:.2f}' for c in drawn)}), script "
+                f"finished after {times.script_change:.2f} s, errors {errors}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
             results.append(times)
         peak, rss = server.memory_mb()
     return BrowserResult(first, results, peak, rss, os.getloadavg())
@@ -284,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", action="append", default=[], help="only these url paths (default: every page)")
     parser.add_argument("--shots", default=None, help="folder for a screenshot of every page after its changes")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so a stopped run still stops its server
     if not chromium_available():
         print(f"no Chromium at {CHROMIUM} or no Playwright", file=sys.stderr)
         return 2
