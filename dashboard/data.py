@@ -291,3 +291,21 @@ def _early_warning_signals(key: tuple, dates: tuple[date, ...], rules) -> pl.Dat
 def view_figure(name: str, key: tuple, _compute: Callable[[], object]) -> object:
     """``_compute()`` once per ``(name, key)``; ``key`` must name everything the computation reads."""
     return _compute()
+
+
+# Aggregation in the database (RDASH_AGGREGATE_IN=database, data_access/db/pushdown.py): the whole book's
+# bucket totals and month-end trend as SQL, cached by the versions of the tables they read.
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def database_buckets(key: BookKey, as_of: date, edges: tuple[int, ...]) -> pl.DataFrame:
+    from data_access.db.pushdown import aging_buckets
+
+    return aging_buckets(store(key.url).engine, as_of, Buckets.from_edges(edges))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def database_trend(key: BookKey, ends: tuple[date, ...], edges: tuple[int, ...]) -> pl.DataFrame:
+    from data_access.db.pushdown import aging_trend
+
+    return aging_trend(store(key.url).engine, list(ends), Buckets.from_edges(edges))

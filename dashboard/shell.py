@@ -121,6 +121,12 @@ class Cockpit:
         key = (self._key(), self.view.as_of, self.settings.bucket_edges, self.view.filters, *depends)
         return data.view_figure(name, key, compute)  # type: ignore[return-value]
 
+    def in_database(self, basis: str = DUE_DATE) -> bool:
+        """Whether this view's whole-book aggregates are computed as SQL (RDASH_AGGREGATE_IN=database): only
+        the unfiltered book of a reader who sees every region, aged by due date."""
+        return (self.settings.aggregate_in == "database" and basis == DUE_DATE and not self.view.filters.active
+                and self.context.scope.regions is None)  # fmt: skip
+
     def snapshots(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame]:
         """The last HISTORY_MONTHS month ends up to the as-of date and the snapshots at them, filtered."""
         ends, snaps = data.month_end_snapshots(self._key(), self.view.as_of, basis, self.settings.bucket_edges,

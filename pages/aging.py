@@ -7,7 +7,7 @@ snapshots; widgets here only filter and regroup them.
 import polars as pl
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, data
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
 from dashboard.filters import mapped, one_of, set_page_param, url_widget, url_write
 from dashboard.formatting import days, money, share
@@ -48,10 +48,14 @@ def kpi_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> None
         st.caption(t("aging.overpaid", amount=money(k.overpaid_cents, currency, decimals=2)))
 
 
-def buckets_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> None:
+def buckets_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, basis: str) -> None:
     currency = cockpit.currency
     st.subheader(t("aging.buckets"))
-    totals = aging.bucket_totals(state, buckets)
+    if cockpit.in_database(basis):  # the same figures, computed as SQL in the database
+        found = data.database_buckets(cockpit.context.book_key(), cockpit.view.as_of, cockpit.settings.bucket_edges)
+        totals = aging.bucket_totals_of(found)
+    else:
+        totals = aging.bucket_totals(state, buckets)
     left, right = st.columns([3, 2])
     bucket_names = [label("bucket", b) for b in buckets.labels]
     left.plotly_chart(charts.bucket_bars(bucket_names, (totals["amount_cents"] / 100).to_list(),
@@ -170,8 +174,11 @@ def trend_section(cockpit: Cockpit, basis: str, buckets: Buckets) -> pl.DataFram
     """The month-end trend by bucket; returns the roll flows for the roll-rate section."""
     st.subheader(t("aging.trend"))
     ends, snaps, flows = cockpit.history(basis)
-    trend = cockpit.figure("aging_trend", lambda: snapshots.aging_trend(
-        snaps.filter(pl.col("month_end") > ends[-TREND_MONTHS - 1]), buckets), basis, TREND_MONTHS)  # fmt: skip
+    if cockpit.in_database(basis):  # the same figures, computed as SQL in the database
+        trend = data.database_trend(cockpit.context.book_key(), tuple(ends[-TREND_MONTHS:]), cockpit.settings.bucket_edges)
+    else:
+        trend = cockpit.figure("aging_trend", lambda: snapshots.aging_trend(
+            snaps.filter(pl.col("month_end") > ends[-TREND_MONTHS - 1]), buckets), basis, TREND_MONTHS)  # fmt: skip
     if trend.is_empty():
         empty_state(t("aging.trend_empty"))
     else:
@@ -224,7 +231,7 @@ def main() -> None:
     buckets = cockpit.buckets(basis)
     state = cockpit.open_state_or_stop(basis)
     kpi_section(cockpit, state, buckets)
-    buckets_section(cockpit, state, buckets)
+    buckets_section(cockpit, state, buckets, basis)
     dimension, picked = by_dimension_section(cockpit, state, buckets)
     drill_section(cockpit, state, buckets, dimension, picked)
     roll_section(cockpit, basis, trend_section(cockpit, basis, buckets))

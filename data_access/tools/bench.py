@@ -110,7 +110,8 @@ def demo_database(n_invoices: int, seed: int, url: str | None) -> tuple[str, flo
 
 
 def run_benchmark(n_invoices: int, seed: int, repeat: int, output: str | None, *, database_url: str | None = None,
-                  browser: bool = True, browser_repeat: int = 3, typical_repeat: int = 1, log=print) -> Results:  # noqa: ANN001
+                  browser: bool = True, browser_repeat: int = 3, typical_repeat: int = 1, port: int | None = None,
+                  log=print) -> Results:  # noqa: ANN001
     url, seed_seconds, seed_load = demo_database(n_invoices, seed, database_url)
     log(f"database {url}" + (f", seeded in {seed_seconds:.1f} s" if seed_seconds else ", reused"))
     results = Results(n_invoices, url, seed_seconds=seed_seconds, seed_load=seed_load)
@@ -177,7 +178,7 @@ def run_benchmark(n_invoices: int, seed: int, repeat: int, output: str | None, *
             if output:  # the computations are written even if the browser part fails or is stopped
                 write_report(Path(output), report(results, repeat))
             try:
-                results.browser = browser_bench.measure_pages(url, repeat=browser_repeat, log=log)
+                results.browser = browser_bench.measure_pages(url, repeat=browser_repeat, port=port, log=log)
             except Exception as exc:  # a browser failure is reported in the file, with its cause
                 results.browser_note = f"The browser measurement failed: {exc.__class__.__name__}: {exc}"
         else:
