@@ -53,5 +53,6 @@ def test_the_report_lists_every_way_of_every_task_as_equal(demo_sqlite_url: str,
     assert {(row.task, row.way) for row in results.fair} == {(t.name, w) for t in fair.TASKS for w in fair.WAYS}
     assert all(row.equal for row in results.fair)
     text = output.read_text(encoding="utf-8")
-    assert text.count("| yes |") == len(fair.TASKS) * len(fair.WAYS) and "**no**" not in text
+    assert text.count("| yes |") == len(fair.TASKS) * len(fair.WAYS) + len(results.pushdown) and "**no**" not in text
     assert "Not measured in this run" in text
+    assert len(results.pushdown) == 4 and all(row.equal for row in results.pushdown)

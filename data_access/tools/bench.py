@@ -86,6 +86,7 @@ class Results:
     rows: list[Row] = field(default_factory=list)
     fair: list[Row] = field(default_factory=list)
     memory: dict[str, float] = field(default_factory=dict)
+    pushdown: list[Row] = field(default_factory=list)
     browser: object | None = None  # browser_bench.BrowserResult
     browser_note: str = ""
 
@@ -109,9 +110,36 @@ def demo_database(n_invoices: int, seed: int, url: str | None) -> tuple[str, flo
         engine.dispose()
 
 
+def pushdown_compare(store: Store, book, buckets: Buckets, repeat: int, trend_months: int = 24) -> list[Row]:  # noqa: ANN001
+    """The as-of aging and the month-end trend from scratch in memory (the book already held) and as SQL in
+    the database (``data_access.db.pushdown``), numbers checked equal."""
+    from data_access.db import pushdown
+
+    as_of = book.latest_date
+    ends = snapshots.month_ends(as_of, trend_months)
+    engine = _database(store.engine.url.render_as_string())
+    tasks = (
+        ("As-of aging from scratch: open invoices and outstanding per bucket",
+         lambda: aging.bucket_totals(asof.invoice_state(book, as_of, buckets), buckets)
+         .select("bucket", "invoices", "amount_cents").rows(),
+         lambda: aging.bucket_totals_of(pushdown.aging_buckets(store.engine, as_of, buckets))
+         .select("bucket", "invoices", "amount_cents").rows()),
+        (f"{trend_months}-month aging trend from scratch",
+         lambda: snapshots.aging_trend(snapshots.snapshots(book, ends, buckets), buckets).rows(),
+         lambda: pushdown.aging_trend(store.engine, ends, buckets).rows()),
+    )  # fmt: skip
+    rows = []
+    for task, in_memory, in_database in tasks:
+        seconds, expected = fair.median_seconds(in_memory, repeat)
+        rows.append(Row(f"{task} ({engine})", "in memory (Polars, book held)", seconds, load(), True))
+        seconds, found = fair.median_seconds(in_database, max(1, min(repeat, 3)))
+        rows.append(Row(f"{task} ({engine})", f"SQL inside {engine}", seconds, load(), found == expected))
+    return rows
+
+
 def run_benchmark(n_invoices: int, seed: int, repeat: int, output: str | None, *, database_url: str | None = None,
                   browser: bool = True, browser_repeat: int = 3, typical_repeat: int = 1, port: int | None = None,
-                  log=print) -> Results:  # noqa: ANN001
+                  postgres_url: str | None = None, log=print) -> Results:  # noqa: ANN001
     url, seed_seconds, seed_load = demo_database(n_invoices, seed, database_url)
     log(f"database {url}" + (f", seeded in {seed_seconds:.1f} s" if seed_seconds else ", reused"))
     results = Results(n_invoices, url, seed_seconds=seed_seconds, seed_load=seed_load)
@@ -163,6 +191,17 @@ def run_benchmark(n_invoices: int, seed: int, repeat: int, output: str | None, *
     for measured in fair.compare(inputs, url, repeat, typical_repeat):
         results.fair.append(Row(measured.task, measured.way, measured.seconds, load(), measured.equal))
         log(results.fair[-1])
+    results.pushdown = pushdown_compare(store, book, buckets, repeat)
+    for row in results.pushdown:
+        log(row)
+    if postgres_url:  # the same demo in PostgreSQL (built or reused): its cold load and its pushdown
+        pg_url, pg_seconds, _pg_load = demo_database(n_invoices, seed, postgres_url)
+        started = time.perf_counter()
+        pg_book = load_portfolio(Store(pg_url), Scope.everything())
+        results.rows.append(Row(f"Cold load from PostgreSQL: read the tables (ADBC){'' if pg_seconds is None else f', after seeding it in {pg_seconds:.0f} s'}",
+                                "ours", time.perf_counter() - started, load()))  # fmt: skip
+        results.pushdown += pushdown_compare(Store(pg_url), pg_book, buckets, repeat)
+        del pg_book
     results.memory = {
         "book in memory (invoices, reductions, debtors)": sum(
             f.estimated_size() for f in (book.invoices, book.reductions, book.debtors)) / 1e6,
@@ -230,6 +269,18 @@ def report(r: Results, repeat: int) -> str:
     ours = {row.task: row.seconds for row in r.fair if row.way == fair.WAYS[0]}
     lines += [f"| {row.task} | {row.way} | {row.seconds:.3f} | {row.seconds / ours[row.task]:.1f} | "
               f"{'yes' if row.equal else '**no**'} | {row.load:.1f} |" for row in r.fair]  # fmt: skip
+    lines += [
+        "",
+        "## In memory or in the database (`RDASH_AGGREGATE_IN`)",
+        "",
+        "From scratch: in memory from the book the app already holds; in the database as SQL "
+        "(`data_access/db/pushdown.py`), reading nothing into the app. `equal`: the same figures as in memory.",
+        "",
+        "| task | way | seconds | equal | load |",
+        "| --- | --- | ---: | :---: | ---: |",
+    ]  # fmt: skip
+    lines += [f"| {row.task} | {row.way} | {row.seconds:.3f} | {'yes' if row.equal else '**no**'} | {row.load:.1f} |"
+              for row in r.pushdown]  # fmt: skip
     lines += ["", "## Memory", "", "| what | MB |", "| --- | ---: |"]
     lines += [f"| {name} | {mb:,.1f} |" for name, mb in r.memory.items()]
     lines += ["", "## In the browser", ""]
@@ -260,7 +311,7 @@ def report(r: Results, repeat: int) -> str:
 
 
 def _database(url: str) -> str:
-    return "SQLite" if url.startswith("sqlite") else url.split(":", 1)[0]
+    return "SQLite" if url.startswith("sqlite") else "PostgreSQL" if url.startswith("postgres") else url.split(":", 1)[0]
 
 
 def write_report(path: Path, text: str) -> None:

@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-browser", action="store_true", help="skip the headless-Chromium page timings")
     bench.add_argument("--browser-repeat", type=int, default=3, help="warm loads per page (filter changes: twice)")
     bench.add_argument("--port", type=int, default=None, help="the app's port for the browser part (default: free)")
+    bench.add_argument("--postgres-url", default=None,
+                       help="also build or reuse the demo in this PostgreSQL database: its cold load and pushdown")
     bench.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "performance.md"))
     return parser
 
@@ -126,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops its app server
 
         run_benchmark(args.invoices, args.seed, args.repeat, args.output, database_url=args.database_url,
-                      browser=not args.no_browser, browser_repeat=args.browser_repeat, port=args.port)  # fmt: skip
+                      browser=not args.no_browser, browser_repeat=args.browser_repeat, port=args.port,
+                      postgres_url=args.postgres_url)  # fmt: skip
         print(f"written to {args.output}" if args.output else "")
         return 0
     return 2
