@@ -97,6 +97,11 @@ class Server:
     base: str
     process: subprocess.Popen
 
+    def cpu_seconds(self) -> float:
+        """CPU time the app process has used (user + system): its own work, whatever the machine's load."""
+        fields_after_name = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields_after_name[11]) + int(fields_after_name[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory_mb(self) -> tuple[float, float]:
         """(peak resident MB of the app process, current resident MB of it and its children)."""
         return _status_kb(self.process.pid, "VmHWM") / 1024, sum(
@@ -209,18 +214,19 @@ def _region_box(page):  # noqa: ANN001, ANN202
     return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
 
 
-def filter_changes(page, times: int) -> list[tuple[float, float]]:  # noqa: ANN001
-    """Choose a region, then remove it, ``times`` times each: every change timed (drawn, script finished)."""
+def filter_changes(page, times: int, server: Server) -> list[tuple[float, float, float]]:  # noqa: ANN001
+    """Choose a region, then remove it, ``times`` times each: every change timed (drawn, script finished,
+    and the app process's CPU seconds for it)."""
     seconds = []
     for _ in range(times):
-        box = _region_box(page)
-        box.locator("input").click()
-        page.keyboard.type(REGION_TYPED)
-        seconds.append(timed_filter_change(page, lambda: page.keyboard.press("Enter")))
-        page.keyboard.press("Escape")
-        _region_box(page).locator("input").click()
-        seconds.append(timed_filter_change(page, lambda: page.keyboard.press("Backspace")))
-        page.keyboard.press("Escape")
+        for key in ("Enter", "Backspace"):
+            _region_box(page).locator("input").click()
+            if key == "Enter":
+                page.keyboard.type(REGION_TYPED)
+            cpu = server.cpu_seconds()
+            drawn, finished = timed_filter_change(page, lambda key=key: page.keyboard.press(key))
+            seconds.append((drawn, finished, server.cpu_seconds() - cpu))
+            page.keyboard.press("Escape")
     return seconds
 
 
@@ -234,6 +240,7 @@ class PageTimes:
     filter_changes: list[float] = field(default_factory=list)
     errors: int = 0
     load: float = 0.0  # the 1-minute load average after the page was measured
+    server_cpu: float = 0.0  # median CPU seconds the app process spent on a filter change
 
 
 @dataclass
@@ -266,18 +273,20 @@ def measure_pages(database_url: str, *, repeat: int = 3, port: int | None = None
                 warm.append(seconds)
                 if _ is not repeat - 1:
                     page.close()
-            changes = filter_changes(page, repeat)
+            changes = filter_changes(page, repeat, server)
             errors = _errors(page)
             if shots:
                 shots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(shots / f"bench_{spec.url_path}.png"), full_page=True)
             page.close()
-            drawn = [d for d, _f in changes]
+            drawn = [d for d, _f, _c in changes]
             times = PageTimes(spec.url_path, first_visit, statistics.median(warm), statistics.median(drawn),
-                              statistics.median(f for _d, f in changes), drawn, errors, os.getloadavg()[0])  # fmt: skip
+                              statistics.median(f for _d, f, _c in changes), drawn, errors, os.getloadavg()[0],
+                              statistics.median(c for _d, _f, c in changes))  # fmt: skip
             log(f"{spec.url_path}: first visit {first_visit:.2f} s, warm load {times.warm_load:.2f} s, "
                 f"filter change {times.filter_change:.2f} s ({', '.join(f'{c:.2f}' for c in drawn)}), script "
-                f"finished after {times.script_change:.2f} s, errors {errors}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+                f"finished after {times.script_change:.2f} s, server CPU {times.server_cpu:.2f} s, errors {errors}, "
+                f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
             results.append(times)
         peak, rss = server.memory_mb()
     return BrowserResult(first, results, peak, rss, os.getloadavg())
