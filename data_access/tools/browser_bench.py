@@ -5,7 +5,8 @@ with Debian's chromium (no browser download):
 
 - **first page after start**: the first page of the menu opened on the fresh server, from the request to
   the script finished and every chart drawn (this includes loading the book and the as-of state);
-- for every page in ``dashboard.navigation.PAGES`` (so a new page is measured without touching this file):
+- for every page of the app's menu, which the shell draws from ``dashboard.navigation.PAGES`` (so a new
+  page is measured without touching this file):
   its **first visit** (a new session; the page's own caches are cold), its **warm load** (a new session
   again, caches warm; median of ``repeat``), and a **filter change in the session**: a region chosen in
   the sidebar, then removed again, each timed from the key press to the script finished and the charts
@@ -17,7 +18,7 @@ action, the state is ``notRunning``, no element is a loading skeleton and every 
 its SVG. Times are the browser's own ``performance.now()``.
 
 The server's memory is read from ``/proc`` (the app process and its SQLite reader processes): the peak
-of the app process (VmHWM) and the current resident total. Nothing here imports Streamlit.
+of the app process (VmHWM) and the current resident total. Nothing here imports Streamlit or the dashboard.
 """
 
 from __future__ import annotations
@@ -252,19 +253,29 @@ class BrowserResult:
     load_average: tuple[float, float, float]
 
 
+def menu_pages(page) -> list[str]:  # noqa: ANN001
+    """The url paths of the page menu, in its order. The shell draws the menu from
+    ``dashboard.navigation.PAGES``, so a page added there is measured without touching this file
+    (``data_access`` does not import the dashboard; tests/test_layers.py)."""
+    from urllib.parse import urlparse
+
+    hrefs = page.eval_on_selector_all('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]',
+                                      "links => links.map(link => link.href)")  # fmt: skip
+    paths = [urlparse(href).path.strip("/") for href in hrefs]
+    return list(dict.fromkeys(p for p in paths if p))
+
+
 def measure_pages(database_url: str, *, repeat: int = 3, port: int | None = None, only: tuple[str, ...] = (),
                   shots: Path | None = None, log=print) -> BrowserResult:  # noqa: ANN001
-    """Start the app on ``database_url`` and time every page (module docstring)."""
-    from dashboard.navigation import PAGES
-
-    specs = [p for p in PAGES if not only or p.url_path in only]
+    """Start the app on ``database_url`` and time every page of its menu (module docstring)."""
     with serving(database_url, port) as server, chromium() as browser:
-        first, page = timed_visit(browser, f"{server.base}/{PAGES[0].url_path}")
-        log(f"first page after start ({PAGES[0].url_path}): {first:.2f} s")
+        first, page = timed_visit(browser, f"{server.base}/")  # "/" opens the menu's first page
+        paths = menu_pages(page)
+        log(f"first page after start ({page.url.split('?')[0].rsplit('/', 1)[-1]}): {first:.2f} s; pages: {paths}")
         page.close()
         results = []
-        for spec in specs:
-            url = f"{server.base}/{spec.url_path}"
+        for url_path in [p for p in paths if not only or p in only]:
+            url = f"{server.base}/{url_path}"
             first_visit, page = timed_visit(browser, url)
             page.close()
             warm = []
@@ -277,13 +288,13 @@ def measure_pages(database_url: str, *, repeat: int = 3, port: int | None = None
             errors = _errors(page)
             if shots:
                 shots.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(shots / f"bench_{spec.url_path}.png"), full_page=True)
+                page.screenshot(path=str(shots / f"bench_{url_path}.png"), full_page=True)
             page.close()
             drawn = [d for d, _f, _c in changes]
-            times = PageTimes(spec.url_path, first_visit, statistics.median(warm), statistics.median(drawn),
+            times = PageTimes(url_path, first_visit, statistics.median(warm), statistics.median(drawn),
                               statistics.median(f for _d, f, _c in changes), drawn, errors, os.getloadavg()[0],
                               statistics.median(c for _d, _f, c in changes))  # fmt: skip
-            log(f"{spec.url_path}: first visit {first_visit:.2f} s, warm load {times.warm_load:.2f} s, "
+            log(f"{url_path}: first visit {first_visit:.2f} s, warm load {times.warm_load:.2f} s, "
                 f"filter change {times.filter_change:.2f} s ({', '.join(f'{c:.2f}' for c in drawn)}), script "
                 f"finished after {times.script_change:.2f} s, server CPU {times.server_cpu:.2f} s, errors {errors}, "
                 f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
@@ -335,11 +346,9 @@ def simultaneous_sessions(database_url: str, sessions: int = 20, *, path: str | 
                           timeout_s: float = 600) -> LoadResult:  # fmt: skip
     """``sessions`` browser sessions open the same page at once on a freshly started, warmed app: how long
     each waits, how many fail, and the server's memory (the book is held once, whatever the sessions)."""
-    from dashboard.navigation import PAGES
-
-    url_path = path or PAGES[0].url_path
     with serving(database_url, port) as server, chromium() as browser:
-        _seconds, warmup = timed_visit(browser, f"{server.base}/{url_path}")  # the book is loaded once, first
+        _seconds, warmup = timed_visit(browser, f"{server.base}/{path or ''}")  # the book is loaded once, first
+        url_path = path or menu_pages(warmup)[0]
         warmup.close()
         pages = [_new_page(browser) for _ in range(sessions)]
         started = time.perf_counter()
