@@ -265,6 +265,34 @@ def menu_pages(page) -> list[str]:  # noqa: ANN001
     return list(dict.fromkeys(p for p in paths if p))
 
 
+def _measure_page(browser, server: Server, url_path: str, repeat: int, shots: Path | None, log) -> PageTimes:  # noqa: ANN001
+    """One page: its first visit, warm loads and filter changes (module docstring)."""
+    url = f"{server.base}/{url_path}"
+    first_visit, page = timed_visit(browser, url)
+    page.close()
+    warm = []
+    for n in range(repeat):
+        seconds, page = timed_visit(browser, url)
+        warm.append(seconds)
+        if n != repeat - 1:  # the last session stays open for the filter changes
+            page.close()
+    changes = filter_changes(page, repeat, server)
+    errors = _errors(page)
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"bench_{url_path}.png"), full_page=True)
+    page.close()
+    drawn = [d for d, _f, _c in changes]
+    times = PageTimes(url_path, first_visit, statistics.median(warm), statistics.median(drawn),
+                      statistics.median(f for _d, f, _c in changes), drawn, errors, os.getloadavg()[0],
+                      statistics.median(c for _d, _f, c in changes))  # fmt: skip
+    log(f"{url_path}: first visit {first_visit:.2f} s, warm load {times.warm_load:.2f} s, "
+        f"filter change {times.filter_change:.2f} s ({', '.join(f'{c:.2f}' for c in drawn)}), script "
+        f"finished after {times.script_change:.2f} s, server CPU {times.server_cpu:.2f} s, errors {errors}, "
+        f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    return times
+
+
 def measure_pages(database_url: str, *, repeat: int = 3, port: int | None = None, only: tuple[str, ...] = (),
                   shots: Path | None = None, log=print) -> BrowserResult:  # noqa: ANN001
     """Start the app on ``database_url`` and time every page of its menu (module docstring)."""
@@ -275,30 +303,13 @@ def measure_pages(database_url: str, *, repeat: int = 3, port: int | None = None
         page.close()
         results = []
         for url_path in [p for p in paths if not only or p in only]:
-            url = f"{server.base}/{url_path}"
-            first_visit, page = timed_visit(browser, url)
-            page.close()
-            warm = []
-            for _ in range(repeat):
-                seconds, page = timed_visit(browser, url)
-                warm.append(seconds)
-                if _ is not repeat - 1:
-                    page.close()
-            changes = filter_changes(page, repeat, server)
-            errors = _errors(page)
-            if shots:
-                shots.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(shots / f"bench_{url_path}.png"), full_page=True)
-            page.close()
-            drawn = [d for d, _f, _c in changes]
-            times = PageTimes(url_path, first_visit, statistics.median(warm), statistics.median(drawn),
-                              statistics.median(f for _d, f, _c in changes), drawn, errors, os.getloadavg()[0],
-                              statistics.median(c for _d, _f, c in changes))  # fmt: skip
-            log(f"{url_path}: first visit {first_visit:.2f} s, warm load {times.warm_load:.2f} s, "
-                f"filter change {times.filter_change:.2f} s ({', '.join(f'{c:.2f}' for c in drawn)}), script "
-                f"finished after {times.script_change:.2f} s, server CPU {times.server_cpu:.2f} s, errors {errors}, "
-                f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
-            results.append(times)
+            try:
+                results.append(_measure_page(browser, server, url_path, repeat, shots, log))
+            except Exception as exc:  # a page that does not finish in time is reported, the others still measured
+                log(f"{url_path}: not measured: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+                nan = float("nan")
+                results.append(PageTimes(url_path, nan, nan, nan, nan, [], errors=1, load=os.getloadavg()[0],
+                                         server_cpu=nan))  # fmt: skip
         peak, rss = server.memory_mb()
     return BrowserResult(first, results, peak, rss, os.getloadavg())
 
