@@ -25,8 +25,22 @@ DATES = (date(2024, 3, 15), date(2025, 12, 31), date(2026, 10, 31))
 
 
 @pytest.fixture(scope="module")
-def postgres_demo_url(postgres_database: str) -> str:
-    return seed_test_demo(postgres_database)
+def postgres_demo_url(postgres_database: str):  # noqa: ANN201 - a generator of a URL
+    """The tests' demo in a PostgreSQL database of its own (the session's database is another module's)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+    name = f"rdash_p_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield seed_test_demo(postgres_database.rsplit("/", 1)[0] + f"/{name}")
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
