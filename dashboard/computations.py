@@ -29,10 +29,20 @@ def state_with_dimensions(book: Portfolio, as_of: date, basis: str, edges: tuple
 def month_end_history(book: Portfolio, as_of: date, basis: str, edges: tuple[int, ...],
                       months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
     """Month ends, the snapshots at them and the roll flows between them, unfiltered."""
+    ends, snaps = month_end_snapshots(book, as_of, basis, edges, months)
+    return ends, snaps, month_end_flows(book, ends, snaps)
+
+
+def month_end_snapshots(book: Portfolio, as_of: date, basis: str, edges: tuple[int, ...],
+                        months: int) -> tuple[list[date], pl.DataFrame]:  # fmt: skip
+    """Month ends and the snapshots at them, unfiltered."""
     ends = snapshots.month_ends(as_of, months)
-    snaps = snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
-    flows = snapshots.roll_flows(book, snaps, ends) if not snaps.is_empty() else snaps.clear()
-    return ends, snaps, flows
+    return ends, snapshots.snapshots(book, ends, Buckets.from_edges(edges, basis), basis)
+
+
+def month_end_flows(book: Portfolio, ends: list[date], snaps: pl.DataFrame) -> pl.DataFrame:
+    """The roll flows between consecutive month ends (empty when there are no snapshots)."""
+    return snapshots.roll_flows(book, snaps, ends) if not snaps.is_empty() else snaps.clear()
 
 
 APPRAISAL_TABLES = ("collection_actions", "promises", "satisfaction_surveys", "escalations", "compliance_incidents",

@@ -10,6 +10,7 @@ are re-read every ``RDASH_DATA_CHECK_SECONDS``, and at once after a write made b
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -22,7 +23,7 @@ from data_access.book.filters import Filters, Selection
 from data_access.book.portfolio import Portfolio, load_portfolio
 from data_access.db.store import Scope, Store
 from data_access.demo.seeding import ensure_database
-from data_access.metrics.buckets import DUE_DATE
+from data_access.metrics.buckets import DUE_DATE, Buckets
 from data_access.metrics.recovery import Period
 from data_access.metrics.targets import RecoveryTargets
 from data_access.settings import Settings, load_settings
@@ -123,16 +124,35 @@ def nameless(key: BookKey) -> BookKey:
     return key._replace(language=DEFAULT_LANGUAGE)
 
 
-def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
-                      months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
-    """Month ends, the snapshots at them and the roll flows between them, unfiltered (ids only: any language)."""
-    return _month_end_history(nameless(key), as_of, basis, edges, months)
+def month_end_snapshots(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
+                        months: int) -> tuple[list[date], pl.DataFrame]:  # fmt: skip
+    """Month ends and the snapshots at them, unfiltered (ids only: one entry for every language)."""
+    return _month_end_snapshots(nameless(key), as_of, basis, edges, months)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
-                       months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
-    return computations.month_end_history(portfolio(key), as_of, basis, edges, months)
+def _month_end_snapshots(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
+                         months: int) -> tuple[list[date], pl.DataFrame]:  # fmt: skip
+    return computations.month_end_snapshots(portfolio(key), as_of, basis, edges, months)
+
+
+def month_end_flows(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...], months: int) -> pl.DataFrame:
+    """The roll flows between the month ends, unfiltered: computed only for the pages that show them
+    (the Overview does not, and it is the first page after a start)."""
+    return _month_end_flows(nameless(key), as_of, basis, edges, months)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _month_end_flows(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...], months: int) -> pl.DataFrame:
+    ends, snaps = _month_end_snapshots(key, as_of, basis, edges, months)
+    return computations.month_end_flows(portfolio(key), ends, snaps)
+
+
+def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
+                      months: int) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:  # fmt: skip
+    """Month ends, the snapshots at them and the roll flows between them, unfiltered."""
+    ends, snaps = month_end_snapshots(key, as_of, basis, edges, months)
+    return ends, snaps, month_end_flows(key, as_of, basis, edges, months)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -314,3 +334,34 @@ def decide_appeal(context: ViewContext, appeal_id: int, **fields) -> None:  # no
 
     decide(_engine(context), appeal_id, actor=context.actor, **fields)
     after_write()
+
+
+# Figures derived from the filtered view (issue 14): a page's own computations (the Overview's month series
+# and recovery pool, write-off candidates, the aging trend, ...) are cached by what they are computed from,
+# so a warm load, another session with the same view, or a return to an earlier filter draws from memory.
+# ``Cockpit.figure(name, compute, *depends)`` builds the key: the book key, the as-of date, the bucket
+# edges, the filters, and ``depends`` (the table keys, settings values and parameters ``compute`` reads).
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def view_figure(name: str, key: tuple, _compute: Callable[[], object]) -> object:
+    """``_compute()`` once per ``(name, key)``; ``key`` must name everything the computation reads."""
+    return _compute()
+
+
+# Aggregation in the database (RDASH_AGGREGATE_IN=database, data_access/db/pushdown.py): the whole book's
+# bucket totals and month-end trend as SQL, cached by the versions of the tables they read.
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def database_buckets(key: BookKey, as_of: date, edges: tuple[int, ...]) -> pl.DataFrame:
+    from data_access.db.pushdown import aging_buckets
+
+    return aging_buckets(store(key.url).engine, as_of, Buckets.from_edges(edges))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def database_trend(key: BookKey, ends: tuple[date, ...], edges: tuple[int, ...]) -> pl.DataFrame:
+    from data_access.db.pushdown import aging_trend
+
+    return aging_trend(store(key.url).engine, list(ends), Buckets.from_edges(edges))

@@ -10,8 +10,10 @@ says what is wrong and how to fix it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TypeVar
 
 import polars as pl
 import streamlit as st
@@ -29,6 +31,8 @@ from data_access.db.rules import filters_applicable
 from data_access.metrics.buckets import DUE_DATE, Buckets
 from data_access.metrics.snapshots import HISTORY_MONTHS
 from data_access.settings import Settings
+
+T = TypeVar("T")
 
 
 _CONTEXT = "_rdash_context"  # session state: this run's view context (the agenda editor and pack read it)
@@ -118,6 +122,26 @@ class Cockpit:
         """A table in the reader's scope but not cut by the filters: for rows reached through a parent
         that is filtered (legal case stages through their cases), joined to it by the metric."""
         return data.table(self.context.table_key(name))
+
+    def figure(self, name: str, compute: Callable[[], T], *depends: object) -> T:
+        """A figure of this view, computed once per view and kept (``data.view_figure``): a warm load,
+        another session with the same view or a return to an earlier filter draws it from memory.
+        ``depends``: every table key, setting and parameter ``compute`` reads beyond the book, the
+        as-of date, the bucket edges and the filters (which are always part of the key)."""
+        key = (self._key(), self.view.as_of, self.settings.bucket_edges, self.view.filters, *depends)
+        return data.view_figure(name, key, compute)  # type: ignore[return-value]
+
+    def in_database(self, basis: str = DUE_DATE) -> bool:
+        """Whether this view's whole-book aggregates are computed as SQL (RDASH_AGGREGATE_IN=database): only
+        the unfiltered book of a reader who sees every region, aged by due date."""
+        return (self.settings.aggregate_in == "database" and basis == DUE_DATE and not self.view.filters.active
+                and self.context.scope.regions is None)  # fmt: skip
+
+    def snapshots(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame]:
+        """The last HISTORY_MONTHS month ends up to the as-of date and the snapshots at them, filtered."""
+        ends, snaps = data.month_end_snapshots(self._key(), self.view.as_of, basis, self.settings.bucket_edges,
+                                               HISTORY_MONTHS)  # fmt: skip
+        return ends, self.apply("invoices", snaps)
 
     def history(self, basis: str = DUE_DATE) -> tuple[list[date], pl.DataFrame, pl.DataFrame]:
         """The last HISTORY_MONTHS month ends up to the as-of date, snapshots and roll flows, filtered."""
@@ -261,6 +285,20 @@ def last_import(meta: dict[str, str]) -> dict[str, str] | None:
     except (KeyError, ValueError, TypeError):
         return None
     return {"at": at, "file": str(last.get("file", "")), "by": str(last.get("by", ""))}
+
+
+def write_off_candidates(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio) -> pl.DataFrame:
+    """The view's write-off candidates (Overview and Bad debt pages), computed once per view.
+    ``state`` and ``book`` are the view's due-date state and filtered book."""
+    from data_access.metrics.bad_debt import write_off_candidates as candidates
+
+    s = cockpit.settings
+    return cockpit.figure(
+        "write_off_candidates",
+        lambda: candidates(state, book, cockpit.table("credit_events"), cockpit.view.as_of,
+                           min_dpd=s.write_off_candidate_dpd, quiet_days=s.write_off_quiet_days),
+        cockpit.context.table_key("credit_events"), s.write_off_candidate_dpd, s.write_off_quiet_days,
+    )  # fmt: skip
 
 
 def freshness(cockpit: Cockpit) -> None:

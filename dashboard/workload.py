@@ -63,7 +63,7 @@ def trend(context: ViewContext) -> pl.DataFrame:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _trend(key: BookKey, as_of: date, load_rules: workload.LoadRules) -> pl.DataFrame:
     """Load index per region at the last 12 month ends, from the month-end snapshots the Aging page caches."""
-    ends, snaps, _flows = data.month_end_history(key, as_of, DUE_DATE, load_rules.edges, HISTORY_MONTHS)
+    ends, snaps = data.month_end_snapshots(key, as_of, DUE_DATE, load_rules.edges, HISTORY_MONTHS)
     return workload.load_trend(data.portfolio(key), snaps, ends[-TREND_MONTHS:], load_rules)
 
 

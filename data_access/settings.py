@@ -169,6 +169,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CHROMIUM", "", "Chromium (or Chrome) that prints the meeting pack's PDF: a path or a command name. "
             "Empty: chromium, chromium-browser, google-chrome or chrome on the PATH; without one the pack has no PDF."),
+    Setting("AGGREGATE_IN", "memory",
+            "Where the Aging page's bucket totals and month-end trend are computed for the whole book: memory "
+            "(from the book the app holds, the default) or database (as SQL inside PostgreSQL or SQLite; "
+            "docs/scaling.md). Filtered views and the invoice-date basis are always computed in memory.",
+            Rule(lambda v: v in ("memory", "database"), "memory or database, e.g. memory")),
     Setting("DEMO_INVOICES", "200000", "Invoices in the demo portfolio created on first run.", _count("200000")),
     Setting("DEMO_SEED", "7", "Random seed of the demo portfolio created on first run.", _count("7")),
 )  # fmt: skip
@@ -208,6 +213,7 @@ class Settings:
     early_warning_client_share: float
     data_check_seconds: int
     chromium: str
+    aggregate_in: str
     demo_invoices: int
     demo_seed: int
 

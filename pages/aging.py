@@ -7,7 +7,7 @@ snapshots; widgets here only filter and regroup them.
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, figures
+from dashboard import charts, data, figures
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
 from dashboard.filters import mapped, one_of, set_page_param, url_widget, url_write
 from dashboard.formatting import days, money, share
@@ -72,10 +72,14 @@ def unapplied_section(cockpit: Cockpit, credits: pl.DataFrame) -> None:
               key="dl_unapplied", labels=labels)  # fmt: skip
 
 
-def buckets_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets) -> None:
+def buckets_section(cockpit: Cockpit, state: pl.DataFrame, buckets: Buckets, basis: str) -> None:
     currency = cockpit.currency
     st.subheader(t("aging.buckets"))
-    totals = aging.bucket_totals(state, buckets)
+    if cockpit.in_database(basis):  # the same figures, computed as SQL in the database
+        found = data.database_buckets(cockpit.context.book_key(), cockpit.view.as_of, cockpit.settings.bucket_edges)
+        totals = aging.bucket_totals_of(found)
+    else:
+        totals = aging.bucket_totals(state, buckets)
     left, right = st.columns([3, 2])
     left.plotly_chart(figures.aging_buckets(totals, buckets, currency))
     with right:
@@ -194,7 +198,11 @@ def trend_section(cockpit: Cockpit, basis: str, buckets: Buckets) -> pl.DataFram
     """The month-end trend by bucket; returns the roll flows for the roll-rate section."""
     st.subheader(t("aging.trend"))
     ends, snaps, flows = cockpit.history(basis)
-    trend = snapshots.aging_trend(snaps.filter(pl.col("month_end") > ends[-TREND_MONTHS - 1]), buckets)
+    if cockpit.in_database(basis):  # the same figures, computed as SQL in the database
+        trend = data.database_trend(cockpit.context.book_key(), tuple(ends[-TREND_MONTHS:]), cockpit.settings.bucket_edges)
+    else:
+        trend = cockpit.figure("aging_trend", lambda: snapshots.aging_trend(
+            snaps.filter(pl.col("month_end") > ends[-TREND_MONTHS - 1]), buckets), basis, TREND_MONTHS)  # fmt: skip
     if trend.is_empty():
         empty_state(t("aging.trend_empty"))
     else:
@@ -203,12 +211,19 @@ def trend_section(cockpit: Cockpit, basis: str, buckets: Buckets) -> pl.DataFram
     return flows
 
 
+def roll_matrices(cockpit: Cockpit, basis: str, flows: pl.DataFrame) -> dict[int, tuple]:
+    """The latest month's and the 12-month average roll matrix, computed once per view."""
+    return cockpit.figure("roll_matrices", lambda: {
+        months_back: snapshots.as_numpy_matrix(snapshots.roll_matrix(flows, months_back)) for months_back in (1, 12)
+    }, basis)  # fmt: skip
+
+
 def destination_name(destination: str) -> str:
     is_flow = destination in (snapshots.PAID, snapshots.WRITTEN_OFF)
     return label("flow", destination) if is_flow else label("bucket", destination)
 
 
-def roll_section(flows: pl.DataFrame) -> None:
+def roll_section(cockpit: Cockpit, basis: str, flows: pl.DataFrame) -> None:
     st.subheader(t("aging.roll"))
     if flows.is_empty():
         empty_state(t("aging.roll_empty"))
@@ -217,7 +232,7 @@ def roll_section(flows: pl.DataFrame) -> None:
         latest_month = flows["month_end"].max()
         tabs = st.tabs([t("aging.roll_latest", month=latest_month), t("aging.roll_average")])
         for tab, months_back in zip(tabs, (1, 12), strict=True):
-            origins, destinations, grid = snapshots.as_numpy_matrix(snapshots.roll_matrix(flows, months_back))
+            origins, destinations, grid = roll_matrices(cockpit, basis, flows)[months_back]
             tab.plotly_chart(charts.rate_heatmap(
                 [label("bucket", o) for o in origins], [destination_name(d) for d in destinations],
                 grid.tolist(), t("col.origin"), t("col.destination")), key=f"roll_{months_back}")  # fmt: skip
@@ -237,11 +252,11 @@ def main() -> None:
     state = cockpit.open_state_or_stop(basis)
     credits = unapplied(cockpit)
     kpi_section(cockpit, state, buckets, credits)
-    buckets_section(cockpit, state, buckets)
+    buckets_section(cockpit, state, buckets, basis)
     unapplied_section(cockpit, credits)
     dimension, picked = by_dimension_section(cockpit, state, buckets)
     drill_section(cockpit, state, buckets, dimension, picked, credits)
-    roll_section(trend_section(cockpit, basis, buckets))
+    roll_section(cockpit, basis, trend_section(cockpit, basis, buckets))
     freshness(cockpit)
 
 

@@ -11,7 +11,7 @@ from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_tab
 from dashboard.filters import number_between, one_of, url_widget, url_write
 from dashboard.formatting import money, rate, share
 from dashboard.i18n import label, t
-from dashboard.shell import Cockpit, freshness, open_page
+from dashboard.shell import Cockpit, freshness, open_page, write_off_candidates
 from data_access.metrics import aging, bad_debt
 from data_access.metrics.provisions import coverage, provision_by_segment, provision_matrix, window_recovery_rate
 
@@ -109,9 +109,7 @@ def legal_section(cockpit: Cockpit) -> None:
 def candidates_section(cockpit: Cockpit, state: pl.DataFrame, book) -> None:  # noqa: ANN001 - a Portfolio
     settings = cockpit.settings
     st.subheader(t("bad_debt.candidates"))
-    candidates = bad_debt.write_off_candidates(state, book, cockpit.table("credit_events"), cockpit.view.as_of,
-                                               min_dpd=settings.write_off_candidate_dpd,
-                                               quiet_days=settings.write_off_quiet_days)  # fmt: skip
+    candidates = write_off_candidates(cockpit, state, book)
     rule = {"dpd": settings.write_off_candidate_dpd, "days": settings.write_off_quiet_days}
     if candidates.is_empty():
         empty_state(t("bad_debt.candidates_none", **rule))

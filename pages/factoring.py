@@ -12,7 +12,8 @@ from dashboard.formatting import money, share
 from dashboard.i18n import t
 from dashboard.shell import Cockpit, freshness, open_page
 from data_access.book.portfolio import Portfolio
-from data_access.metrics import factoring
+from data_access.metrics import factoring, snapshots
+from data_access.metrics.snapshots import HISTORY_MONTHS
 
 
 def dilution_section(cockpit: Cockpit, book: Portfolio, ends: list[date]) -> None:
@@ -89,7 +90,7 @@ def main() -> None:
     cockpit = open_page(t("factoring.title"))
     state = cockpit.open_state_or_stop().filter(pl.col("outstanding_cents") > 0)
     book = cockpit.filtered_book()
-    ends, _snaps, _flows = cockpit.history()
+    ends = snapshots.month_ends(cockpit.view.as_of, HISTORY_MONTHS)  # the month ends only: no snapshots needed
     dilution_section(cockpit, book, ends)
     concentration_section(cockpit, state, book)
     recourse_section(cockpit, state)

@@ -12,11 +12,13 @@ from dashboard import data, figures
 from dashboard.components import Kpi, kpi_row, link_to
 from dashboard.formatting import days, money, period_label, share, signed_days, signed_money, signed_points
 from dashboard.i18n import label, t
-from dashboard.shell import Cockpit, freshness, open_page
+from dashboard.shell import Cockpit, freshness, open_page, write_off_candidates
 from data_access.book.portfolio import Portfolio
 from data_access.metrics import aging, bad_debt, factoring, monthly
 from data_access.metrics.attention import attention_items
 from data_access.metrics.bad_debt import Driver
+from data_access.metrics.buckets import DUE_DATE
+from data_access.metrics.snapshots import HISTORY_MONTHS
 from data_access.metrics.targets import company_target
 from data_access.metrics.recovery import Period, kept_rate, overall_recovery, promise_results, recovery_by_tier, recovery_pool
 
@@ -44,7 +46,9 @@ def kpi_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, month: d
     now = aging.kpis(state)
     then = aging.kpis(cockpit.state_at(previous.end)) if comparable else None
     rate, target = overall_recovery(tiers_now)
-    promises = promise_results(cockpit.table("promises"), book, settings.promise_grace_days, as_of)
+    promises = cockpit.figure("promise_results", lambda: promise_results(
+        cockpit.table("promises"), book, settings.promise_grace_days, as_of),
+        cockpit.context.table_key("promises"), settings.promise_grace_days)  # fmt: skip
     kept, kept_before = kept_rate(promises, period), kept_rate(promises, previous)
     kpi_row([
         Kpi(t("overview.kpi.total"), money(now.total_cents, currency), t("aging.kpi.total_help"),
@@ -129,9 +133,7 @@ def attention_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, dr
     """Findings that link to the page and filters where they can be examined."""
     settings, as_of = cockpit.settings, cockpit.view.as_of
     st.subheader(t("overview.attention"))
-    candidates = bad_debt.write_off_candidates(state, book, cockpit.table("credit_events"), as_of,
-                                               min_dpd=settings.write_off_candidate_dpd,
-                                               quiet_days=settings.write_off_quiet_days)  # fmt: skip
+    candidates = write_off_candidates(cockpit, state, book)
     utilisation = factoring.limit_utilisation(state, book.debtors, settings.limit_utilisation_flag)
     items = attention_items(
         driver=driver, regions=aging.severe_share_by(state, "region"), severe_share=aging.kpis(state).severe_share,
@@ -159,16 +161,19 @@ def main() -> None:
     as_of = cockpit.view.as_of
     state = cockpit.open_state_or_stop()
     book = cockpit.filtered_book()
-    ends, snaps, _flows = cockpit.history()
-    series = monthly.with_ratios(monthly.month_series(book, snaps, ends))
+    ends, snaps = cockpit.snapshots()
+    series = cockpit.figure("month_series", lambda: monthly.with_ratios(monthly.month_series(book, snaps, ends)),
+                            DUE_DATE, HISTORY_MONTHS)  # fmt: skip
     month, before = series.row(-1, named=True), series.row(-2, named=True)
     period = Period.month_to_date(as_of)
     previous = period.previous_month_like_for_like()
     st.caption(t("overview.period", period=period_label(period.start, period.end),
                  previous=period_label(previous.start, previous.end), month_end=month["month_end"]))  # fmt: skip
-    tiers_now = recovery_by_tier(recovery_pool(book, period), data.recovery_targets(cockpit.context, period).values)
-    driver = bad_debt.bad_debt_driver(bad_debt.write_offs(book, as_of), snaps, cockpit.dimensions(),
-                                      since=ends[-12].replace(day=1))  # fmt: skip
+    pool = cockpit.figure("recovery_pool", lambda: recovery_pool(book, period), period.start, period.end)
+    tiers_now = recovery_by_tier(pool, data.recovery_targets(cockpit.context, period).values)
+    since = ends[-12].replace(day=1)
+    driver = cockpit.figure("bad_debt_driver", lambda: bad_debt.bad_debt_driver(
+        bad_debt.write_offs(book, as_of), snaps, cockpit.dimensions(), since=since), since)  # fmt: skip
     kpi_section(cockpit, state, book, month, before, tiers_now)
     year_section(cockpit, book, snaps)
     trend_section(cockpit, series, month, driver)

@@ -89,13 +89,21 @@ def bucket_totals(state: pl.DataFrame, buckets: Buckets) -> pl.DataFrame:
     sums = open_items.group_by("bucket").agg(
         pl.col("outstanding_cents").sum().alias("amount_cents"), pl.len().alias("invoices")
     )
-    total = open_items["outstanding_cents"].sum()
-    return (
-        pl.DataFrame({"bucket": pl.Series(buckets.labels, dtype=buckets.dtype)})
-        .join(sums, on="bucket", how="left")
-        .with_columns(pl.col("amount_cents", "invoices").fill_null(0))
-        .with_columns((pl.col("amount_cents") / total if total else pl.lit(0.0)).alias("share"))
-    )
+    return _with_shares(pl.DataFrame({"bucket": pl.Series(buckets.labels, dtype=buckets.dtype)})
+                        .join(sums, on="bucket", how="left"))  # fmt: skip
+
+
+def bucket_totals_of(found: pl.DataFrame) -> pl.DataFrame:
+    """``bucket_totals`` from per-bucket sums computed elsewhere (bucket, invoices, outstanding_cents; every
+    bucket, in order), such as the database's (data_access.db.pushdown.aging_buckets)."""
+    return _with_shares(found.select("bucket", pl.col("outstanding_cents").alias("amount_cents"),
+                                     pl.col("invoices").cast(pl.UInt32)))  # fmt: skip
+
+
+def _with_shares(totals: pl.DataFrame) -> pl.DataFrame:
+    totals = totals.with_columns(pl.col("amount_cents", "invoices").fill_null(0))
+    total = totals["amount_cents"].sum()
+    return totals.with_columns((pl.col("amount_cents") / total if total else pl.lit(0.0)).alias("share"))
 
 
 def aging_by(state: pl.DataFrame, dimension: str, buckets: Buckets) -> pl.DataFrame:

@@ -110,19 +110,23 @@ def write_off_candidates(state: pl.DataFrame, book: Portfolio, events: pl.DataFr
                          min_dpd: int, quiet_days: int) -> pl.DataFrame:  # fmt: skip
     """Open invoices more than ``min_dpd`` days past due with no payment in the last ``quiet_days``,
     with the debtor's grade and its credit events (count and latest) known by ``as_of``."""
+    overdue = state.filter((pl.col("outstanding_cents") > 0) & (pl.col("dpd") > min_dpd))
+    # Only the overdue invoices' payments are grouped (a few thousand), not every payment in the book.
     last_payment = (
-        book.reductions.filter((pl.col("kind") == PAYMENT) & (pl.col("date") <= as_of))
+        book.reductions.lazy()
+        .filter((pl.col("kind") == PAYMENT) & (pl.col("date") <= as_of)
+                & pl.col("invoice_id").is_in(overdue["invoice_id"].implode()))
         .group_by("invoice_id")
         .agg(pl.col("date").max().alias("last_payment"))
-    )
+        .collect()
+    )  # fmt: skip
     known = events.filter(pl.col("event_date") <= as_of).sort("event_date")
     debtor_events = known.group_by("debtor_id").agg(
         pl.len().alias("events"), pl.col("event_type").last().alias("latest_event"),
         pl.col("event_date").last().alias("latest_event_date"),
     )  # fmt: skip
     return (
-        state.filter((pl.col("outstanding_cents") > 0) & (pl.col("dpd") > min_dpd))
-        .join(last_payment, on="invoice_id", how="left")
+        overdue.join(last_payment, on="invoice_id", how="left")
         .filter(pl.col("last_payment").is_null() | (pl.col("last_payment") < as_of - timedelta(days=quiet_days)))
         .join(debtor_events, on="debtor_id", how="left")
         .with_columns(pl.col("events").fill_null(0))

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from data_access.metrics.asof import reductions_until
 from data_access.metrics.buckets import Buckets
 from data_access.book.portfolio import PAYMENT, Portfolio
 
@@ -43,12 +42,18 @@ def recovery_pool(book: Portfolio, period: Period) -> pl.DataFrame:
     """Receivables in P's overdue pool: tier, entry date, outstanding at entry, cash collected in P."""
     tiers = Buckets.from_edges(TIER_EDGES)
     day_before = period.start - timedelta(days=1)
+    # Everything dated by the day before P reduces the opening outstanding (payments, credit notes and
+    # write-offs alike), so one sum per invoice is enough.
+    reduced_before = (
+        book.reductions.lazy().filter(pl.col("date") <= day_before)
+        .group_by("invoice_id").agg(pl.col("amount_cents").sum().alias("reduced_before"))
+        .collect()
+    )  # fmt: skip
     opening = (
         book.invoices.filter((pl.col("issue_date") <= day_before) & (pl.col("due_date") < period.start))
-        .join(reductions_until(book, day_before), on="invoice_id", how="left")
+        .join(reduced_before, on="invoice_id", how="left")
         .with_columns(
-            (pl.col("amount_cents") - pl.sum_horizontal(pl.col("paid_cents", "credited_cents", "written_off_cents")
-                                                        .fill_null(0))).alias("entry_cents"),  # fmt: skip
+            (pl.col("amount_cents") - pl.col("reduced_before").fill_null(0)).alias("entry_cents"),
             pl.lit(period.start).alias("entry_date"),
             tiers.label((pl.lit(period.start) - pl.col("due_date")).dt.total_days()).cast(pl.String).alias("tier"),
         )

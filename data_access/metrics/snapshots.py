@@ -151,17 +151,17 @@ def roll_flows(portfolio: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> p
     """
     end_series = pl.Series("month_end", ends, dtype=pl.Date)
     write_offs = (
-        portfolio.reductions.filter((pl.col("kind") == WRITE_OFF) & (pl.col("date") <= ends[-1]))
+        portfolio.reductions.lazy().filter((pl.col("kind") == WRITE_OFF) & (pl.col("date") <= ends[-1]))
         .with_columns(pl.lit(end_series).search_sorted(pl.col("date"), side="left").cast(pl.Int32).alias("idx"))
         .group_by("invoice_id", "idx")
         .agg(pl.col("amount_cents").sum().alias("wo_cents"))
     )
-    start = snaps.select(
+    start = snaps.lazy().select(
         "invoice_id", "debtor_id", "client_id", (pl.col("idx") + 1).alias("idx"), pl.col("balance_cents").alias("b0"),
         pl.col("bucket").alias("origin"),
     ).filter(pl.col("idx") < len(ends))  # fmt: skip
     moved = (
-        start.join(snaps.select("invoice_id", "idx", pl.col("balance_cents").alias("b1"), "bucket"),
+        start.join(snaps.lazy().select("invoice_id", "idx", pl.col("balance_cents").alias("b1"), "bucket"),
                    on=["invoice_id", "idx"], how="left")  # fmt: skip
         .join(write_offs, on=["invoice_id", "idx"], how="left")
         .with_columns(pl.col("b1", "wo_cents").fill_null(0))
@@ -180,6 +180,7 @@ def roll_flows(portfolio: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> p
         pl.concat([to_bucket, to_paid, to_wo])
         .filter(pl.col("cents") > 0)
         .with_columns(pl.col("destination").cast(destinations), pl.lit(end_series).gather(pl.col("idx")).alias("month_end"))
+        .collect()
     )
 
 

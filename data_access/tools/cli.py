@@ -3,7 +3,7 @@
     rdash run                      start the dashboard (creates the demo database on first run)
     rdash demo --invoices N --seed S [--end YYYY-MM-DD] [--database-url URL]
     rdash migrate [--database-url URL]
-    rdash bench --invoices N       print the Aging page's timings side by side; writes docs/performance.md
+    rdash bench --invoices N       every page in the browser, the fair side-by-side; writes docs/performance.md
     rdash risk-check demo|ibm      the early-warning model's time-split validation (docs/early_warning.md)
     rdash audit verify [--database-url URL]
                                    check the hash chain of the audit log; exit 1 naming the first broken entry
@@ -85,10 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check a database against the view contract (docs/view_contract.md)")
     check.add_argument("--database-url", default=settings.database_url)
 
-    bench = commands.add_parser("bench", help="benchmark the Aging page's computations three ways")
+    bench = commands.add_parser("bench", help="time every page and the fair side-by-side; writes docs/performance.md")
     bench.add_argument("--invoices", type=int, default=1_000_000)
     bench.add_argument("--seed", type=int, default=settings.demo_seed)
     bench.add_argument("--repeat", type=int, default=5)
+    bench.add_argument("--database-url", default=None,
+                       help="the demo database to build or reuse (default: data/bench-N.sqlite)")
+    bench.add_argument("--no-browser", action="store_true", help="skip the headless-Chromium page timings")
+    bench.add_argument("--browser-repeat", type=int, default=3, help="warm loads per page (filter changes: twice)")
+    bench.add_argument("--port", type=int, default=None, help="the app's port for the browser part (default: free)")
+    bench.add_argument("--postgres-url", default=None,
+                       help="also build or reuse the demo in this PostgreSQL database: its cold load and pushdown")
     bench.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "performance.md"))
     # The pack is drawn by the dashboard's figures; data_access never imports the dashboard, so ``rdash pack``
     # runs ``python -m dashboard.pack`` with the arguments as given (its --help lists them).
@@ -171,9 +178,16 @@ def main(argv: list[str] | None = None) -> int:
         print(problems_text(findings))
         return 1 if any(f.required for f in findings) else 0
     if args.command == "bench":
+        import signal
+
         from data_access.tools.bench import run_benchmark
 
-        print(run_benchmark(args.invoices, args.seed, args.repeat, args.output))
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops its app server
+
+        run_benchmark(args.invoices, args.seed, args.repeat, args.output, database_url=args.database_url,
+                      browser=not args.no_browser, browser_repeat=args.browser_repeat, port=args.port,
+                      postgres_url=args.postgres_url)  # fmt: skip
+        print(f"written to {args.output}" if args.output else "")
         return 0
     return 2
 
