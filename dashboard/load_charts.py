@@ -32,8 +32,11 @@ def _marks(figure: go.Figure, under: float, over: float, horizontal: bool) -> No
 def index_bars(names: list[str], values: list[float | None], colours: list[str], *, under: float, over: float,
                hover: list[str] | None = None) -> go.Figure:  # fmt: skip
     """Horizontal bars of load indexes, one per name (first on top), with the under and over marks."""
+    # The status is written on each bar as well as coloured: ▲ over capacity, ▼ room to take on more.
+    text = [f"{'▲ ' if v is not None and v > over else '▼ ' if v is not None and v < under else ''}{v or 0:.2f}"
+            for v in values]  # fmt: skip
     figure = go.Figure(go.Bar(y=names, x=[v or 0 for v in values], orientation="h", marker_color=colours,
-                              customdata=hover or names, texttemplate="%{x:.2f}", textposition="auto",
+                              customdata=hover or names, text=text, texttemplate="%{text}", textposition="auto",
                               insidetextanchor="end", hovertemplate="%{customdata}<br>%{x:.2f}<extra></extra>"))  # fmt: skip
     _marks(figure, under, over, horizontal=True)
     top = max([v or 0 for v in values] + [over]) * 1.15

@@ -201,3 +201,10 @@ def test_load_settings_are_refused_with_what_and_how_to_fix(overrides, message) 
     with pytest.raises(ValueError) as refusal:
         load_settings({"DATABASE_URL": "sqlite://", **overrides})
     assert str(refusal.value) == message
+
+
+def test_a_load_bar_says_over_or_under_in_text_not_only_in_colour() -> None:
+    from dashboard.load_charts import index_bars
+
+    figure = index_bars(["A", "B", "C"], [1.31, 0.5, 1.0], ["red", "orange", "green"], under=0.8, over=1.2)
+    assert list(figure.data[0].text) == ["▲ 1.31", "▼ 0.50", "1.00"]
