@@ -197,7 +197,7 @@ def test_a_manager_suggests_and_applies_a_rebalance(writable_server, browser) ->
     page.get_by_role("button", name="Suggest moves").click()
     settle(page)
     assert page.get_by_text("move(s) suggested among", exact=False).count() == 1
-    page.get_by_text("Moves ticked").scroll_into_view_if_needed()
+    scroll_to(page, page.get_by_text("Moves ticked").first)
     shoot("regional_load_suggestion")
     page.get_by_role("button", name="Apply 25 move(s)").click()
     settle(page)
@@ -217,6 +217,20 @@ def row_cells(table, row: int) -> list[str]:  # noqa: ANN001 - a Playwright loca
     """The texts of one row (0-based) of a st.dataframe, from the grid's accessible cells."""
     return table.evaluate(f"""t => [...t.querySelectorAll('[data-testid^="glide-cell-"]')]
         .filter(c => c.dataset.testid.split('-').pop() === '{row}').map(c => c.innerText)""")
+
+
+def scroll_to(page, locator) -> None:  # noqa: ANN001 - a Playwright page and locator
+    """Scroll an element into view; when React redraws it meanwhile (a KPI row re-laid out), find it again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        try:
+            locator.scroll_into_view_if_needed(timeout=10_000)
+            return
+        except Error:
+            if attempt == 2:
+                raise
+            settle(page)
 
 
 def tick(page, table, row: int) -> None:  # noqa: ANN001 - a Playwright page and locator
@@ -266,7 +280,7 @@ def test_a_picked_debtor_stays_with_its_debtor_when_the_table_changes(server, br
     choose(page, sidebar_select(page, "Rating grade"), grade)  # the debtor table changes around the debtor
     assert query(page) == {"grade": grade, "debtor": picked}
     assert page.get_by_text(f"Open invoices of {name}", exact=True).count() == 1
-    drill = page.locator('[data-testid="stButtonGroup"]').nth(1)
+    drill = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').nth(1)
     for bucket in ("Current", "1-30", "31-60", "61-90", "91-180", "180+"):
         drill.get_by_text(bucket, exact=True).click()
         settle(page)
@@ -363,9 +377,9 @@ def test_a_copied_link_opens_the_same_drill_down_and_scenario(server, browser) -
     """Item 11: the drill-down (dimension, row, bucket, debtor) and the provision scenario (look-back, scalar,
     segment) are in the URL; the same URL in a new tab shows the same."""
     page = open_page(browser, f"{server}/aging", "aging_link_start.png")
-    page.locator('[data-testid="stButtonGroup"]').nth(0).get_by_text("Industry", exact=True).click()
+    page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').nth(0).get_by_text("Industry", exact=True).click()
     settle(page)
-    page.locator('[data-testid="stButtonGroup"]').nth(1).get_by_text("1-30", exact=True).click()
+    page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').nth(1).get_by_text("1-30", exact=True).click()
     settle(page)
     industry = row_cells(page.locator('[data-testid="stDataFrame"]').nth(1), 0)[0]
     tick(page, page.locator('[data-testid="stDataFrame"]').nth(1), 0)
@@ -385,14 +399,14 @@ def test_a_copied_link_opens_the_same_drill_down_and_scenario(server, browser) -
 
     page = open_page(browser, f"{server}/bad_debt", "bad_debt_link_start.png")
     default_ecl = page.locator('[data-testid="stMetricValue"]').first.inner_text()
-    page.get_by_role("slider").first.focus()
+    page.locator('[data-testid="stMain"]').get_by_role("slider").first.focus()
     page.keyboard.press("ArrowLeft")  # one step shorter look-back
     settle(page)
-    scalar = page.locator('[data-testid="stNumberInput"] input')
+    scalar = page.locator('[data-testid="stMain"] [data-testid="stNumberInput"] input')
     scalar.fill("1.5")
     scalar.press("Enter")
     settle(page)
-    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="Rating grade").click()
     settle(page)
     scenario = query(page)
@@ -401,7 +415,7 @@ def test_a_copied_link_opens_the_same_drill_down_and_scenario(server, browser) -
     assert ecl != default_ecl
     shared = open_page(browser, page.url, "bad_debt_shared_link.png")
     assert shared.locator('[data-testid="stMetricValue"]').first.inner_text() == ecl
-    assert shared.locator('[data-testid="stNumberInput"] input').input_value() == "1.50"
+    assert shared.locator('[data-testid="stMain"] [data-testid="stNumberInput"] input').input_value() == "1.50"
     assert shared.get_by_text("Loss rates and ECL by rating grade", exact=False).count() == 1
     assert query(shared) == scenario
     shared.close()
