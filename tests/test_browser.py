@@ -6,56 +6,27 @@ artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from dashboard.navigation import PAGES
+from data_access.tools.browser_bench import CHROMIUM_ARGS  # one set of flags for the tests and the benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
 def serving(database_url: str):
-    """The real app (app.py under `streamlit run`) on a free port, for one database."""
-    port = free_port()
-    env = {**os.environ, "RDASH_DATABASE_URL": database_url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    """The real app (app.py under `streamlit run`) on a free port, for one database: the benchmark's server."""
+    from data_access.tools.browser_bench import serving as serve
+
+    with serve(database_url) as running:
+        yield running.base
 
 
 @pytest.fixture(scope="module")
