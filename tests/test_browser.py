@@ -469,8 +469,10 @@ def test_a_file_is_uploaded_mapped_rejected_then_imported(writable_server, brows
     assert page.get_by_text("1 problem(s) on 1 of 2 rows", exact=False).count() == 1
     assert page.get_by_text("Download the validation report (CSV)").count() == 1
     page.get_by_role("button", name="Import the 1 valid rows only").click()
+    result = page.get_by_text("invoices: 1 new, 0 updated, 0 unchanged, 1 rejected", exact=False)
+    result.first.wait_for(timeout=90_000)  # the import runs in the rerun the click starts: wait for its report
     settle(page)
-    assert page.get_by_text("invoices: 1 new, 0 updated, 0 unchanged, 1 rejected", exact=False).count() == 1
+    assert result.count() == 1
     fixed = tmp_path / "erp-export-fixed.csv"
     fixed.write_text(bad.read_text(encoding="utf-8").replace("2026-09-01", "2026-11-01"), encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(fixed))
