@@ -120,8 +120,11 @@ def editor(carried: dict[str, str]) -> None:
         # The pick lives in the URL (agenda=): a link, a save or "Present" changes it, the box follows.
         url_widget("agenda_pick", PARAM, default=DEFAULT_NAME, label=t("agenda.name"),
                    parse=lambda raw: raw if raw in names else DEFAULT_NAME)  # an unknown name is noted by chosen()
+        # The default's title is translated now, not when the box is drawn: a language switch must not make
+        # the stored choice unrecognisable (Streamlit's tests format the value after the run, outside it).
+        default_title = t("agenda.default_name")
         picked = st.selectbox(t("agenda.pick"), names, key="agenda_pick",
-                              format_func=lambda n: t("agenda.default_name") if n == DEFAULT_NAME else n)  # fmt: skip
+                              format_func=lambda n: default_title if n == DEFAULT_NAME else n)  # fmt: skip
         url_write("agenda_pick", PARAM, picked, default=DEFAULT_NAME)
         agenda = DEFAULT if picked == DEFAULT_NAME else agendas[picked]
         st.caption(" → ".join(page_title(p) for p in agenda.pages))
