@@ -68,15 +68,21 @@ def mapping_section(preview: importer.Preview, formats: dict[str, str | None]) -
     spec = target(table)
     auto = auto_mapping(table, preview.columns)
     st.caption(t("data.auto_matched", matched=len(auto), fields=len(spec.fields)))
+    # The hand-made choices outlive their widgets: replacing the file in the uploader reruns the page once
+    # without a file, which drops the mapping boxes' state; a fixed file with the same columns keeps its mapping.
+    kept = st.session_state.setdefault("data_map_kept", {}).setdefault((table, tuple(preview.columns)), {})
     mapping: dict[str, str] = {}
     cells = st.columns(3)
+    unmapped = t("data.unmapped")
     for i, field in enumerate(spec.fields):
-        options = [AUTO, *preview.columns]
+        chosen_before = kept.get(field.name, auto.get(field.name, AUTO))
+        options = list(dict.fromkeys([AUTO, *preview.columns, chosen_before]))  # a typed constant stays offered
         label = t("data.field_required" if field.required and field.default is None else "data.field", name=field.name)
-        picked = cells[i % 3].selectbox(label, options, index=options.index(auto.get(field.name, AUTO)),
+        picked = cells[i % 3].selectbox(label, options, index=options.index(chosen_before),
                                         key=f"data_map.{table}.{field.name}.{'|'.join(preview.columns)}",
-                                        format_func=lambda c: c or t("data.unmapped"),
+                                        format_func=lambda c: c or unmapped,
                                         accept_new_options=True)  # a typed "=value" is a constant  # fmt: skip
+        kept[field.name] = picked
         if picked:
             mapping[field.name] = picked
     return simple_profile(t("data.unsaved"), table, mapping, **formats)

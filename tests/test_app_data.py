@@ -60,6 +60,24 @@ def test_a_mapping_by_hand_a_failed_check_and_the_valid_rows_imported(app_on, tm
     assert "1 rejected" in app.success[0].value
 
 
+def test_a_replaced_file_with_the_same_columns_keeps_the_mapping_made_by_hand(app_on, tmp_path: Path) -> None:  # noqa: F811
+    """Replacing the file in the uploader reruns the page once without a file (the mapping boxes are not drawn and
+    Streamlit forgets their state); the fixed file that follows has the same columns and the same mapping."""
+    url = f"sqlite:///{tmp_path / 'data.sqlite'}"
+    load_base(url, tmp_path)
+    app = mapped_by_hand(open_with_file(app_on, url, write(tmp_path, "erp.csv", FILE)))
+    del app.session_state["data_source"]
+    app.run()
+    assert not [s for s in app.selectbox if s.label == "debtor *"]  # no file: no mapping drawn
+    app.session_state["data_source"] = Upload(str(write(tmp_path, "erp-fixed.csv", FILE.replace("2026-01-01", "2026-03-04"))),
+                                              "erp-fixed.csv")  # fmt: skip
+    app.run()
+    by_label = {s.label: s.value for s in app.selectbox}
+    assert (by_label["invoice_number *"], by_label["debtor *"]) == ("Nr", "Kunde")
+    next(b for b in app.button if b.label == "Check the file").click().run()
+    assert app.success[0].value == "All 2 rows are valid: 2 row(s) will be added or updated."
+
+
 def test_a_clean_file_is_checked_then_imported(app_on, tmp_path: Path) -> None:  # noqa: F811
     url = f"sqlite:///{tmp_path / 'data.sqlite'}"
     load_base(url, tmp_path)
