@@ -47,7 +47,7 @@ def formats_section(upload: importer.Upload) -> tuple[importer.Preview, dict[str
     st.caption(t("data.detected", encoding=preview.encoding or "—", date_format=preview.date_format or "—",
                  decimal=preview.decimal, columns=len(preview.columns)))  # fmt: skip
     with st.expander(t("data.preview"), expanded=False):
-        st.dataframe(preview.head, hide_index=True)
+        st.dataframe(preview.head, hide_index=True, placeholder="—")
     return preview, {"encoding": encoding or None, "date_format": date_format or None, "decimal": decimal or None}
 
 

@@ -160,7 +160,7 @@ def rules_legend() -> None:
             "action": [t(f"ew.action.{a}") for _r, a, _c in ew.ACTION_RULES],
             "when": [t(f"ew.rule_when.{r}") for r, _a, _c in ew.ACTION_RULES],
         })  # fmt: skip
-        st.dataframe(legend, hide_index=True, key="ew_rules", column_config={
+        st.dataframe(legend, hide_index=True, key="ew_rules", placeholder="—", column_config={
             "rule": st.column_config.Column(t("ew.col.rule")), "action": st.column_config.Column(t("ew.col.action")),
             "when": st.column_config.Column(t("ew.col.when"), width="large")})  # fmt: skip
 

@@ -200,7 +200,7 @@ def scorecard_section(cockpit: Cockpit, collector_id: int, kind: str, period: Pe
         st.markdown(f"**{t('scorecard.promises')}**")
         mine = tables["promises"].filter(pl.col("collector_id") == collector_id)
         counts = scorecard.promise_counts(promise_results(mine, cockpit.book, settings.promise_grace_days, as_of), period)
-        st.dataframe(pl.DataFrame({t(f"col.{s}"): [n] for s, n in counts.items()}), hide_index=True)
+        st.dataframe(pl.DataFrame({t(f"col.{s}"): [n] for s, n in counts.items()}), hide_index=True, placeholder="—")
     st.markdown(f"**{t('scorecard.actions')}**")
     by_channel = scorecard.actions_by_channel(tables["collection_actions"], collector_id, period)
     if by_channel.is_empty():
@@ -209,7 +209,7 @@ def scorecard_section(cockpit: Cockpit, collector_id: int, kind: str, period: Pe
         by_channel = by_channel.with_columns(
             pl.col("channel").replace({c: label("channel", c) for c in by_channel["channel"]}))
         st.dataframe(by_channel.rename({c: label("outcome", c) for c in by_channel.columns if c != "channel"}
-                                       | {"channel": t("col.channel")}), hide_index=True)  # fmt: skip
+                                       | {"channel": t("col.channel")}), hide_index=True, placeholder="—")  # fmt: skip
     # Incidents and appeals as they stood at the as-of date: a later confirmation or decision is not shown.
     known = {"compliance_incidents": incidents_as_of(tables["compliance_incidents"], as_of),
              "appeals": appeals_as_of(tables["appeals"], as_of)}  # fmt: skip

@@ -197,7 +197,7 @@ def compare_and_apply(cockpit: Cockpit, proposal: dict) -> None:
                                pl.lit(True).alias("apply"))  # fmt: skip
     shown = table.select("apply", "step", "debtor", "region", "overdue_cents", "weight", "from_collector", "from_index",
                          "to_collector", "to_index", "why").with_columns(pl.col("overdue_cents") / 100)  # fmt: skip
-    edited = st.data_editor(shown, key=f"load_moves_{proposal['id']}", hide_index=True,
+    edited = st.data_editor(shown, key=f"load_moves_{proposal['id']}", hide_index=True, placeholder="—",
                             height=min(420, 38 + 35 * moves.height), disabled=[c for c in shown.columns if c != "apply"], column_config={
                                 "apply": st.column_config.CheckboxColumn(t("load.col.apply")),
                                 "step": st.column_config.NumberColumn("#"),

@@ -102,6 +102,7 @@ def edit_section(cockpit: Cockpit, period: Period, table: pl.DataFrame, who: wor
         work.apply_edits(editor_key, who)
         editor_key = f"targets_editor_{state['generation']}"
     st.data_editor(work.for_people(state["rows"], state["problems"], who), key=editor_key, num_rows="dynamic",
+                   placeholder="—",  # an empty scope cell reads as a dash, not "None"
                    hide_index=True, column_config=work.editor_columns(who), on_change=work.apply_edits,
                    args=(editor_key, who), width="stretch")  # fmt: skip
     problems = state["problems"]

@@ -184,3 +184,23 @@ def test_every_message_data_access_can_raise_has_text_in_both_languages() -> Non
                 filled = sorted({k.arg for k in node.keywords})
                 assert set(placeholders(STRINGS["en"][key])) <= set(filled), key
     assert {"error.stale_apply", "error.stale_undo"} <= set(STRINGS["en"])
+
+
+def tables_without_placeholder(source: str) -> list[str]:
+    """``dataframe`` and ``data_editor`` calls that leave a missing value to Streamlit, which writes "None"."""
+    import ast
+
+    return [f"line {node.lineno}" for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("dataframe", "data_editor")
+            and "placeholder" not in {k.arg for k in node.keywords}]  # fmt: skip
+
+
+def test_the_missing_value_check_finds_a_table_without_placeholder() -> None:
+    assert tables_without_placeholder('st.dataframe(x)\nst.data_editor(y, placeholder="—")\nleft.dataframe(z)') == [
+        "line 1", "line 3"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(ROOT)) for p in SOURCES])
+def test_every_table_shows_a_missing_value_as_a_dash_not_the_english_word_none(path: Path) -> None:
+    assert tables_without_placeholder(path.read_text(encoding="utf-8")) == []
