@@ -92,10 +92,27 @@ class Cockpit:
         if state.filter(pl.col("outstanding_cents") > 0).is_empty():
             from dashboard.components import empty_state
 
-            empty_state(t("shell.empty_selection", filters=self.description))
+            if self.view.filters.active:
+                empty_state(t("shell.empty_selection", filters=self.description))
+            else:  # no filter to widen: the date is the reason (a fully settled book opens on its last payment)
+                self._nothing_open_on_this_date()
             freshness(self)
             st.stop()
         return state
+
+    def _nothing_open_on_this_date(self) -> None:
+        """Say that nothing is open at the as-of date, and offer the last day on which something was."""
+        from dashboard.components import empty_state
+        from data_access.metrics.appraisal import last_open_date
+
+        last = self.figure("last_open_date", lambda: last_open_date(self.book))
+        if last is None:
+            empty_state(t("shell.never_open"))
+            return
+        empty_state(t("shell.nothing_open", as_of=self.view.as_of.isoformat(), last=last.isoformat()))
+        if st.button(t("shell.show_last_open", last=last.isoformat()), icon=":material/event:", key="show_last_open"):
+            st.query_params["as_of"] = last.isoformat()
+            st.rerun()
 
     def dimensions(self) -> pl.DataFrame:
         return data.state_with_dimensions(self._key(), self.view.as_of, DUE_DATE, self.settings.bucket_edges)[1]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period, recovery_by_tier, recovery_pool
 from data_access.metrics.targets import RecoveryTargets, recovery_targets
-from tests.books import START, TABLE_SCHEMAS, book, reassigned_books
+from tests.books import START, TABLE_SCHEMAS, book, generated_books, reassigned_books
 
 FEBRUARY = Period(date(2026, 2, 1), date(2026, 2, 28))
 TARGETS = appraisal.Targets(recovery=RecoveryTargets.from_settings((0.9, 0.8, 0.7, 0.5)))
@@ -450,3 +450,43 @@ def test_the_league_table_judges_each_collector_against_its_own_target() -> None
     assert (rows[2]["rate_1-30"], rows[2]["target_1-30"], rows[2]["recovered_cents"]) == (
         pytest.approx(5 / 7), 0.9, 50_000)
     assert rows[2]["quantity_score"] == pytest.approx(100 * (5 / 7) / 0.9)
+
+
+# The last day with an open invoice: where a fully settled book (the IBM sample) still has an aging to show.
+def test_the_last_open_day_is_the_day_before_the_last_settlement() -> None:
+    b = book([(1, "2026-01-01", "2026-01-31", 10_000), (2, "2026-01-05", "2026-02-04", 5_000),
+              (3, "2026-04-01", "2026-05-01", 7_000)],
+             payments=[(1, "2026-01-20", 4_000), (1, "2026-02-10", 6_000), (3, "2026-04-01", 7_000)],
+             write_offs=[(2, "2026-03-01", 5_000)])  # fmt: skip
+    # Invoice 2 is open until its write-off on 2026-03-01; invoice 3 is paid on its issue day (never open overnight).
+    assert appraisal.last_open_date(b) == date(2026, 2, 28)
+
+
+def test_a_book_with_an_unsettled_invoice_is_open_on_its_newest_day() -> None:
+    b = book([(1, "2026-01-01", "2026-01-31", 10_000), (2, "2026-01-05", "2026-02-04", 5_000)],
+             payments=[(1, "2026-03-20", 10_000), (2, "2026-02-01", 4_999)])  # fmt: skip
+    assert appraisal.last_open_date(b) == date(2026, 3, 20)
+
+
+def test_a_book_whose_invoices_are_settled_on_their_issue_day_never_was_open() -> None:
+    b = book([(1, "2026-01-01", "2026-01-31", 10_000)], payments=[(1, "2026-01-01", 10_000)])
+    assert appraisal.last_open_date(b) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(generated_books())
+def test_on_the_last_open_day_something_is_open_and_after_it_nothing_is(b) -> None:
+    """Checked against the as-of balances (the aging's own definition of open), day by day."""
+    from data_access.metrics.asof import invoice_balances
+
+    def open_on(day: date) -> bool:
+        return invoice_balances(b, day).filter(pl.col("remainder_cents") > 0).height > 0
+
+    last = appraisal.last_open_date(b)
+    newest = b.latest_date
+    if last is None:
+        assert newest is None or not any(open_on(b.first_date + timedelta(days=k))
+                                          for k in range((newest - b.first_date).days + 1))  # fmt: skip
+        return
+    assert open_on(last)
+    assert not any(open_on(last + timedelta(days=k)) for k in range(1, (newest - last).days + 1))

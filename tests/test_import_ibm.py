@@ -102,6 +102,22 @@ def test_every_page_runs_on_the_imported_sample(app_on, ibm_url: str, script: st
     assert "as of 2013-06-28" in texts(app) or script.endswith(("audit.py", "data.py"))
 
 
+def test_a_fully_settled_book_opens_on_its_last_open_day_in_one_click(app_on, ibm_url: str, the_file: pl.DataFrame) -> None:  # noqa: F811
+    """Every invoice of the sample is settled by its newest fact, the default as-of date: the Overview says so
+    (not "widen the filters": there are none) and offers the last day an invoice was open, taken here from the file."""
+    from datetime import timedelta
+
+    last = the_file.filter(pl.col("SettledDate") > pl.col("InvoiceDate"))["SettledDate"].max() - timedelta(days=1)
+    app = app_on(ibm_url, script="pages/overview.py")
+    assert not app.exception
+    assert app.info[0].value.startswith(f"Nothing is open on {the_file['SettledDate'].max().isoformat()}")
+    assert f"The last day with open receivables is {last.isoformat()}" in app.info[0].value
+    next(b for b in app.button if b.label == f"Show {last.isoformat()}").click().run()
+    assert not app.exception and not app.info
+    assert app.query_params["as_of"] == last.isoformat()
+    assert f"as of {last.isoformat()}" in texts(app) and app.metric
+
+
 def test_the_imported_sample_is_not_in_the_repository() -> None:
     """Its README names no licence: the repository ships the profile, not the data."""
     root = Path(__file__).resolve().parent.parent

@@ -270,6 +270,20 @@ def settlements(book: Portfolio) -> pl.DataFrame:
     ).with_columns((pl.col("settled_on") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).alias("cycle_days"))
 
 
+def last_open_date(book: Portfolio) -> date | None:
+    """The last day on which some invoice was open (issued on or before it, not settled by its end), or None
+    when no invoice ever was: where a book whose every invoice is settled still has an aging to show."""
+    if book.invoices.is_empty():
+        return None
+    settled = settlements(book)
+    unsettled = book.invoices.filter(pl.col("amount_cents") > 0).join(settled, on="invoice_id", how="anti")
+    if unsettled.height:  # an invoice still open: the book is open on its newest day
+        return book.latest_date
+    spans = settled.join(book.invoices.select("invoice_id", "issue_date"), on="invoice_id").filter(
+        pl.col("settled_on") > pl.col("issue_date"))  # fmt: skip
+    return None if spans.is_empty() else spans["settled_on"].max() - timedelta(days=1)  # type: ignore[operator]
+
+
 def collection_cycle(settled: pl.DataFrame, assignments: pl.DataFrame, period: Period) -> pl.DataFrame:
     """Per collector (assigned at settlement): amount-weighted mean and median days from due date to
     full settlement, over receivables settled in the period."""
