@@ -44,6 +44,21 @@ def test_amounts_become_exact_cents() -> None:
     assert comma.to_series().to_list() == [123456, 10]
 
 
+def test_a_misplaced_thousands_separator_is_unreadable_not_misread() -> None:
+    values = pl.DataFrame({"v": ["12,34", "1,2345.00", "1,234,567.89", "(1,234.50)", "1234.56"]})
+    cents = values.select(parsing.money_cents(parsing.clean_money(pl.col("v"), "."))).to_series().to_list()
+    assert cents == [None, None, 123456789, -123450, 123456]
+    comma = pl.DataFrame({"v": ["1234.56", "12.34,5", "1.234.567,89"]})
+    assert comma.select(parsing.money_cents(parsing.clean_money(pl.col("v"), ","))).to_series().to_list() == [
+        None, None, 123456789]  # fmt: skip
+
+
+def test_an_amount_beyond_sixteen_whole_digits_is_unreadable_not_wrapped() -> None:
+    values = pl.DataFrame({"v": ["9999999999999999.99", "92233720368547758.07", "-10000000000000000"]})
+    cents = values.select(parsing.money_cents(parsing.clean_money(pl.col("v"), "."))).to_series().to_list()
+    assert cents == [999999999999999999, None, None]
+
+
 def test_a_gbk_file_with_day_first_dates_and_decimal_commas_imports(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'gbk.sqlite'}"
     load_base(url, tmp_path)

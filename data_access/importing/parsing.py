@@ -166,16 +166,24 @@ def parse_date(column: pl.Expr, fmt: str) -> pl.Expr:
     return column.str.strip_chars().str.to_date(fmt, strict=False)
 
 
-_MONEY = r"^-?\d+(\.\d{1,2})?$"
+# At most 16 whole digits: ten quadrillion in cents still fits a 64-bit integer, with room for sums of them.
+_MONEY = r"^-?\d{1,16}(\.\d{1,2})?$"
+# A thousands separator counts only in groups of three ("1,234,567.89"; "1.234.567,89" with decimal commas):
+# "12,34" in a file of decimal points is a typo or the wrong separator, not 1,234.00.
+_GROUPED = {".": r"^[-(]?\d{1,3}(,\d{3})+(\.\d*)?\)?$", ",": r"^[-(]?\d{1,3}(\.\d{3})+(,\d*)?\)?$"}
 
 
 def clean_money(column: pl.Expr, decimal: str) -> pl.Expr:
-    """Text of an amount in a canonical form ``-1234.5`` (currency signs, spaces and thousands gone)."""
+    """Text of an amount in a canonical form ``-1234.5`` (currency signs, spaces and thousands gone); null
+    where a thousands separator is out of place, so the amount is reported as unreadable, never misread."""
     text = column.str.strip_chars().str.replace_all(r"[¥￥$€£\s\u00a0']|CNY|RMB|USD|EUR", "")
+    thousands = "." if decimal == "," else ","
+    misplaced = text.str.contains(thousands, literal=True) & ~text.str.contains(_GROUPED[decimal])
     if decimal == ",":
         text = text.str.replace_all(r"\.", "").str.replace(",", ".", literal=True)
     else:
         text = text.str.replace_all(",", "", literal=True)
+    text = pl.when(misplaced).then(pl.lit(None, pl.String)).otherwise(text)
     # (123.45) is how accountants write a negative amount
     return pl.when(text.str.contains(r"^\(.*\)$")).then(pl.lit("-") + text.str.strip_chars("()")).otherwise(text)
 
