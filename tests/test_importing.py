@@ -83,6 +83,31 @@ def test_reimporting_the_same_file_changes_nothing(fresh_url, tmp_path: Path) ->
     assert snapshot(fresh_url) == before  # not even a version or an audit entry
 
 
+def test_a_file_without_an_optional_column_keeps_the_stored_values(fresh_url, tmp_path: Path) -> None:  # noqa: F811
+    """Defaults fill new rows only: a debtors file naming no credit limit leaves Beta Ltd's 100,000.00, and a
+    collectors file naming no level, capacity or activity leaves Wang Li a senior with her capacity."""
+    load_base(fresh_url, tmp_path)
+    with open_engine(fresh_url).begin() as connection:
+        connection.execute(text("UPDATE collectors SET capacity = 25, active = false WHERE name = 'Wang Li'"))
+    debtors = import_table(fresh_url, tmp_path, "debtors", "name,region\nBeta Ltd,East\nDelta AG,West\n")
+    collectors = import_table(fresh_url, tmp_path, "collectors", "name,region\nWang Li,East\n")
+    assert debtors.counts["debtors"] == {"inserted": 1, "updated": 0, "unchanged": 1, "rejected": 0}
+    assert collectors.counts["collectors"] == {"inserted": 0, "updated": 0, "unchanged": 1, "rejected": 0}
+    with open_engine(fresh_url).connect() as connection:
+        limits = dict(connection.execute(text("SELECT name, credit_limit_cents FROM debtors")).all())
+        wang = tuple(connection.execute(text("SELECT level, capacity, active FROM collectors WHERE name = 'Wang Li'")).one())
+    assert limits == {"Beta Ltd": 10_000_000, "Gamma Co": 5_000_000, "Delta AG": 0}  # the new row takes the default
+    assert wang == ("senior", 25, False)
+
+
+def test_a_supplied_column_still_updates_the_stored_value(fresh_url, tmp_path: Path) -> None:  # noqa: F811
+    load_base(fresh_url, tmp_path)
+    result = import_table(fresh_url, tmp_path, "debtors", "name,region,credit_limit\nBeta Ltd,East,120000.00\n")
+    assert result.counts["debtors"] == {"inserted": 0, "updated": 1, "unchanged": 0, "rejected": 0}
+    with open_engine(fresh_url).connect() as connection:
+        assert connection.execute(text("SELECT credit_limit_cents FROM debtors WHERE name = 'Beta Ltd'")).scalar() == 12_000_000
+
+
 def test_an_updated_file_updates_its_rows_in_one_audited_write(fresh_url, tmp_path: Path) -> None:  # noqa: F811
     load_base(fresh_url, tmp_path)
     engine = open_engine(fresh_url)

@@ -446,8 +446,11 @@ class _Importer:
         new = matched.filter(pl.col(pk).is_null())
         old = matched.filter(pl.col(pk).is_not_null())
         ours = old.filter(pl.col(pk) > self.before[spec.table])
-        differs = pl.any_horizontal(*(pl.col(c).ne_missing(pl.col(f"{c}_db")) for c in columns if c not in keys)) \
-            if len(columns) > len(keys) else pl.lit(False)
+        # A stored row changes only in the columns the file supplies: a field the mapping leaves out (a
+        # collector's capacity, a debtor's credit limit, a name_zh) keeps its value; defaults fill new rows only.
+        supplied = [f.target for f in spec.fields if f.name in mapping.sources and f.target not in keys]
+        differs = pl.any_horizontal(*(pl.col(c).ne_missing(pl.col(f"{c}_db")) for c in supplied)) \
+            if supplied else pl.lit(False)
         repeated = ours.filter(differs) if mapping.distinct else ours
         for row in repeated.iter_rows(named=True):
             self.problem(row["_row"], spec.table, self.describe(mapping, spec.key[0]),
@@ -458,7 +461,7 @@ class _Importer:
         changed = before.filter(differs)
         counts["unchanged"] += before.height - changed.height + (ours.height - repeated.height)
         for row in changed.iter_rows(named=True):
-            self.writer.update(spec.table, {pk: row[pk]}, {c: row[c] for c in columns if c not in keys})
+            self.writer.update(spec.table, {pk: row[pk]}, {c: row[c] for c in supplied})
         counts["updated"] += changed.height
         if new.height:
             first = self.next_id[spec.table] + 1
