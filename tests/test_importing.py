@@ -108,6 +108,45 @@ def test_a_supplied_column_still_updates_the_stored_value(fresh_url, tmp_path: P
         assert connection.execute(text("SELECT credit_limit_cents FROM debtors WHERE name = 'Beta Ltd'")).scalar() == 12_000_000
 
 
+INVOICE_HEADER = "invoice_number,client,debtor,issue_date,due_date,amount\n"
+
+
+def test_a_reimported_invoice_may_not_shrink_below_what_was_paid_on_it(fresh_url, tmp_path: Path) -> None:  # noqa: F811
+    load_base(fresh_url, tmp_path)
+    assert import_table(fresh_url, tmp_path, "payments", "invoice,payment_date,amount\nINV-1,2026-02-10,800.00\n").written
+    before = snapshot(fresh_url)
+    result = import_table(fresh_url, tmp_path, "invoices",
+                          INVOICE_HEADER + "INV-1,Acme Trading,Beta Ltd,2026-01-05,2026-02-04,500.00\n")  # fmt: skip
+    assert not result.written
+    (problem,) = result.problems
+    assert (problem.row, problem.column, problem.value) == (2, "amount", "500.00")
+    assert problem.problem == ("invoice INV-1 already has payments, credit notes and write-offs of 800.00, "
+                               "more than the new amount 500.00")  # fmt: skip
+    assert snapshot(fresh_url) == before
+
+
+def test_a_reimported_invoice_may_not_be_dated_after_a_payment_on_it(fresh_url, tmp_path: Path) -> None:  # noqa: F811
+    load_base(fresh_url, tmp_path)
+    assert import_table(fresh_url, tmp_path, "payments", "invoice,payment_date,amount\nINV-2,2026-03-05,100\n").written
+    before = snapshot(fresh_url)
+    result = import_table(fresh_url, tmp_path, "invoices",
+                          INVOICE_HEADER + "INV-2,Acme Trading,Gamma Co,2026-04-01,2026-04-30,2500.50\n")  # fmt: skip
+    assert not result.written
+    (problem,) = result.problems
+    assert (problem.column, problem.problem) == (
+        "issue_date", "invoice INV-2 would be issued on 2026-04-01, after the payment, credit note or write-off of "
+                      "2026-03-05 recorded on it")  # fmt: skip
+    assert snapshot(fresh_url) == before
+
+
+def test_a_reimported_invoice_that_still_covers_its_payments_updates(fresh_url, tmp_path: Path) -> None:  # noqa: F811
+    load_base(fresh_url, tmp_path)
+    assert import_table(fresh_url, tmp_path, "payments", "invoice,payment_date,amount\nINV-1,2026-02-10,800.00\n").written
+    result = import_table(fresh_url, tmp_path, "invoices",
+                          INVOICE_HEADER + "INV-1,Acme Trading,Beta Ltd,2026-01-05,2026-02-04,800.00\n")  # fmt: skip
+    assert result.written and result.counts["invoices"]["updated"] == 1
+
+
 def test_an_updated_file_updates_its_rows_in_one_audited_write(fresh_url, tmp_path: Path) -> None:  # noqa: F811
     load_base(fresh_url, tmp_path)
     engine = open_engine(fresh_url)

@@ -341,6 +341,7 @@ class _Importer:
             frame = self.flag(frame, pl.col("due_date") < pl.col("issue_date"), table, "due_date", "_raw_due_date",
                               lambda r: f"due date {r['due_date']} is before the issue date {r['issue_date']}",
                               lambda r: "correct one of the two dates")  # fmt: skip
+            frame = self.against_reductions(frame)
         if table == "assignments":
             frame = self.flag(frame, pl.col("end_date") <= pl.col("start_date"), table, "end_date", "_raw_end_date",
                               lambda r: f"the assignment ends ({r['end_date']}) on or before it starts",
@@ -353,6 +354,33 @@ class _Importer:
         if table in REDUCTIONS:
             frame = self.against_invoice(frame, table, REDUCTIONS[table])
         return frame
+
+    def against_reductions(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """An invoice already in the database keeps the rules its reductions were checked by: a re-import may not
+        shrink it below the payments, credit notes and write-offs recorded on it, nor date it after the first."""
+        invoices = schema.invoices
+        numbers = frame["invoice_number"].drop_nulls().unique().to_list()
+        known = self.among(select(invoices.c.invoice_id, invoices.c.invoice_number), invoices.c.invoice_number, numbers)
+        if known.is_empty():
+            return frame
+        ids = known["invoice_id"].to_list()
+        recorded = pl.concat([
+            self.among(select(source.c.invoice_id, source.c[column].label("day"), source.c.amount_cents),
+                       source.c.invoice_id, ids)
+            for source, column in ((schema.metadata.tables[name], column) for name, column in REDUCTIONS.items())
+        ]).group_by("invoice_id").agg(pl.col("amount_cents").sum().alias("_reduced"),
+                                      pl.col("day").min().alias("_first_reduction"))  # fmt: skip
+        frame = frame.join(known.join(recorded, on="invoice_id").drop("invoice_id"), on="invoice_number", how="left")
+        frame = self.flag(frame, pl.col("amount") < pl.col("_reduced"), "invoices", "amount", "_raw_amount",
+                          lambda r: (f"invoice {r['invoice_number']} already has payments, credit notes and write-offs "
+                                     f"of {_money(r['_reduced'])}, more than the new amount {_money(r['amount'])}"),
+                          lambda r: "check the amount; a smaller invoice needs its reductions corrected first")  # fmt: skip
+        frame = self.flag(frame, pl.col("issue_date") > pl.col("_first_reduction"), "invoices", "issue_date",
+                          "_raw_issue_date",
+                          lambda r: (f"invoice {r['invoice_number']} would be issued on {r['issue_date']}, after the "
+                                     f"payment, credit note or write-off of {r['_first_reduction']} recorded on it"),
+                          lambda r: "correct the issue date, or the reduction's date first")  # fmt: skip
+        return frame.drop("_reduced", "_first_reduction")
 
     def against_invoice(self, frame: pl.DataFrame, table: str, day: str) -> pl.DataFrame:
         """A reduction dated before its invoice, and reductions beyond the invoice's amount, are problems."""
@@ -476,6 +504,13 @@ class _Importer:
         values = wanted[first].drop_nulls().unique().to_list()
         found = self.among(select(table), table.c[first], values)
         return found.join(wanted.unique(), on=keys, how="semi", nulls_equal=True)
+
+
+def _money(cents: int) -> str:
+    """Cents as an amount for a message, exactly (no float)."""
+    from decimal import Decimal
+
+    return f"{Decimal(int(cents)) / 100:,.2f}"
 
 
 def _pk(table: Table):  # noqa: ANN202 - a Column
