@@ -7,6 +7,7 @@ context, and ``dashboard.pack`` calls them directly, so a meeting pack's numbers
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import polars as pl
@@ -101,3 +102,30 @@ def load(book: Portfolio, state: pl.DataFrame, dims: pl.DataFrame, promises: pl.
     collectors = workload.collector_load(cases, book, rules)
     return {"cases": cases, "collectors": collectors, "regions": workload.region_load(cases, collectors, book),
             "staffing": workload.staffing_by_level(collectors), "heat": workload.region_bucket_amounts(state, dims)}  # fmt: skip
+
+
+DILUTION_MONTHS = 24  # the Factoring page's dilution chart, and the pack's
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """The Factoring page's concentration figures: the ten largest debtors, debtors holding more than 10 % of a
+    client's book (and those over 20 %), credit-limit use with its flag."""
+
+    top_share: float
+    top: pl.DataFrame
+    over_10: pl.DataFrame
+    over_20: pl.DataFrame
+    utilisation: pl.DataFrame
+    over_limit: int
+
+
+def concentration(state: pl.DataFrame, debtors: pl.DataFrame, s: Settings) -> Concentration:
+    """``state``: the open invoices (outstanding > 0) at the as-of date, filtered."""
+    from data_access.metrics import factoring
+
+    top_share, top = factoring.top_debtor_share(state, 10)
+    over_10 = factoring.concentrated_debtors(state, 0.10)
+    utilisation = factoring.limit_utilisation(state, debtors, s.limit_utilisation_flag)
+    return Concentration(top_share, top, over_10, over_10.filter(pl.col("share_of_client") > 0.20), utilisation,
+                         factoring.over_limit_count(utilisation))  # fmt: skip

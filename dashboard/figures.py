@@ -72,3 +72,15 @@ def region_load(regions: pl.DataFrame, under: float, over: float) -> go.Figure:
     values = regions["load_index"].to_list()
     return load_charts.index_bars(regions["region"].to_list(), values,
                                   [load_charts.index_colour(v, under, over) for v in values], under=under, over=over)  # fmt: skip
+
+
+def top_debtors(top: pl.DataFrame) -> go.Figure:
+    """The ten largest debtors' shares of the outstanding (``factoring.top_debtor_share``)."""
+    return charts.share_bars(top["debtor"].to_list(), top["share"].to_list(), t("col.share"), title=t("factoring.top10_chart"))
+
+
+def dilution(shown: list[date], by_month: pl.DataFrame) -> go.Figure:
+    """Credit notes ÷ sales per month and rolling (``factoring.dilution_by_month``), over the ``shown`` month ends."""
+    by_month = by_month.filter(pl.col("month_end").is_in(shown))
+    return charts.lines(shown, {t("factoring.dilution_month"): by_month["dilution"].to_list(),
+                                t("factoring.dilution_rolling"): by_month["rolling"].to_list()}, percent=True)  # fmt: skip

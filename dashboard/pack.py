@@ -281,6 +281,34 @@ def _bad_debt(d: PackData) -> Section:
                    (t("pack.provision_scenario", lookback=lookback, scalar=f"{s.forward_scalar:.2f}"),))  # fmt: skip
 
 
+def _factoring(d: PackData) -> Section:
+    from data_access.metrics import factoring, snapshots
+
+    s = d.settings
+    state = d.state().filter(pl.col("outstanding_cents") > 0)
+    c = computations.concentration(state, d.filtered_book().debtors, s)
+    ends = snapshots.month_ends(d.as_of, HISTORY_MONTHS)
+    flag = share(s.limit_utilisation_flag, 0)
+    charge_backs = factoring.charge_back_candidates(state, s.charge_back_days)
+    figures_ = ((t("factoring.dilution"), figures.dilution(ends[-computations.DILUTION_MONTHS:],
+                                                           factoring.dilution_by_month(d.filtered_book(), ends))),)
+    if c.top.height:
+        figures_ += ((t("factoring.top10_chart"), figures.top_debtors(c.top)),)
+    return Section("factoring", t("factoring.title"), d.description,
+                   ((t("factoring.top10"), share(c.top_share)),
+                    (t("factoring.over_share", share="10 %"), f"{c.over_10.height:,}"),
+                    (t("factoring.over_share", share="20 %"), f"{c.over_20.height:,}"),
+                    (t("factoring.over_limit", flag=flag), f"{c.over_limit:,}")),
+                   figures_,
+                   (Table("concentration", t("factoring.over_share", share="10 %"),
+                          c.over_10.drop("client_id", "debtor_id"), percent=("share_of_client",)),
+                    Table("credit-limit-use", t("factoring.utilisation"), c.utilisation.drop("debtor_id"),
+                          percent=("utilisation",)),
+                    Table("charge-back-candidates", t("factoring.charge_back"), charge_backs)),
+                   (t("factoring.utilisation_caption", flag=flag),
+                    t("factoring.charge_back_caption", days=s.charge_back_days)))  # fmt: skip
+
+
 def _league(d: PackData) -> Section:
     from data_access.metrics import appraisal
     from data_access.metrics.appraisal import settlements
@@ -311,7 +339,7 @@ def _not_in_pack(page: str) -> Callable[[PackData], Section]:
 
 SECTIONS: dict[str, Callable[[PackData], Section]] = {
     "overview": _overview, "aging": _aging, "early_warning": _early_warning, "regional_load": _regional_load,
-    "bad_debt": _bad_debt, "league": _league,
+    "bad_debt": _bad_debt, "league": _league, "factoring": _factoring,
 }  # fmt: skip
 
 

@@ -6,10 +6,11 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import charts
+from dashboard import figures
 from dashboard.components import Kpi, downloads, empty_state, kpi_row, money_table
 from dashboard.formatting import money, share
 from dashboard.i18n import t
+from dashboard.computations import DILUTION_MONTHS, concentration
 from dashboard.shell import Cockpit, freshness, open_page
 from data_access.book.portfolio import Portfolio
 from data_access.metrics import factoring, snapshots
@@ -19,11 +20,7 @@ from data_access.metrics.snapshots import HISTORY_MONTHS
 def dilution_section(cockpit: Cockpit, book: Portfolio, ends: list[date]) -> None:
     st.subheader(t("factoring.dilution"))
     st.caption(t("factoring.dilution_caption"))
-    shown = ends[-24:]
-    dilution = factoring.dilution_by_month(book, ends).filter(pl.col("month_end").is_in(shown))
-    st.plotly_chart(charts.lines(shown, {t("factoring.dilution_month"): dilution["dilution"].to_list(),
-                                         t("factoring.dilution_rolling"): dilution["rolling"].to_list()},
-                                 percent=True))  # fmt: skip
+    st.plotly_chart(figures.dilution(ends[-DILUTION_MONTHS:], factoring.dilution_by_month(book, ends)))
     st.markdown(f"**{t('factoring.dilution_by_client')}**")
     by_client = factoring.dilution_by_client(book, ends[-3].replace(day=1), cockpit.view.as_of)
     money_table(by_client, currency=cockpit.currency, key="dilution_clients", percent=("dilution",),
@@ -35,22 +32,18 @@ def dilution_section(cockpit: Cockpit, book: Portfolio, ends: list[date]) -> Non
 def concentration_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio) -> None:
     settings, currency = cockpit.settings, cockpit.currency
     st.subheader(t("factoring.concentration"))
-    top_share, top = factoring.top_debtor_share(state, 10)
-    over_10 = factoring.concentrated_debtors(state, 0.10)
-    over_20 = over_10.filter(pl.col("share_of_client") > 0.20)
-    utilisation = factoring.limit_utilisation(state, book.debtors, settings.limit_utilisation_flag)
+    c = concentration(state, book.debtors, settings)
+    over_10, utilisation = c.over_10, c.utilisation
     flag = share(settings.limit_utilisation_flag, 0)
     kpi_row([
-        Kpi(t("factoring.top10"), share(top_share), t("factoring.top10_help")),
+        Kpi(t("factoring.top10"), share(c.top_share), t("factoring.top10_help")),
         Kpi(t("factoring.over_share", share="10 %"), f"{over_10.height:,}", t("factoring.over_share_help", share="10 %")),
-        Kpi(t("factoring.over_share", share="20 %"), f"{over_20.height:,}", t("factoring.over_share_help", share="20 %")),
-        Kpi(t("factoring.over_limit", flag=flag), f"{factoring.over_limit_count(utilisation):,}",
-            t("factoring.over_limit_help", flag=flag)),
+        Kpi(t("factoring.over_share", share="20 %"), f"{c.over_20.height:,}", t("factoring.over_share_help", share="20 %")),
+        Kpi(t("factoring.over_limit", flag=flag), f"{c.over_limit:,}", t("factoring.over_limit_help", flag=flag)),
     ])  # fmt: skip
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.share_bars(top["debtor"].to_list(), top["share"].to_list(), t("col.share"),
-                                          title=t("factoring.top10_chart")))  # fmt: skip
+        st.plotly_chart(figures.top_debtors(c.top))
     with right:
         st.markdown(f"**{t('factoring.over_share', share='10 %')}**")
         if over_10.is_empty():

@@ -70,7 +70,9 @@ def test_chinese_axis_ticks_are_round_numbers_of_wan_and_yi_covering_the_values(
 @given(st.floats(min_value=1, max_value=1e13, allow_nan=False))
 def test_axis_ticks_start_at_zero_and_reach_the_top(top: float) -> None:
     values, labels = money_ticks(0, top, "CNY")
-    assert values[0] == 0 and values[-1] >= top and len(values) == len(labels) <= 12
+    # "reach" to float precision: a top of 1.0000000000000002 is the tick 1 (a 10^-9 tolerance keeps float noise
+    # from adding a tick; the ticks only label the axis, whose range Plotly takes from the data)
+    assert values[0] == 0 and values[-1] >= top * (1 - 1e-9) and len(values) == len(labels) <= 12
 
 
 # --- names from the data ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ route than the pack's filtered whole book), as tests/test_browser_exports.py che
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -130,3 +131,27 @@ def test_the_command_line_refuses_a_malformed_date(tmp_path) -> None:
                             capture_output=True, text=True, timeout=120)  # fmt: skip
     assert result.returncode == 2
     assert "YYYY-MM-DD" in result.stderr
+
+
+def test_an_agenda_with_the_factoring_page_gets_its_concentration_in_the_pack(demo_sqlite_url, tmp_path) -> None:
+    """The count of debtors over 10 % of a client's book, recomputed here from a region-scoped read."""
+    import polars as pl
+
+    from data_access.book.portfolio import load_portfolio
+    from data_access.db.store import Scope, Store
+    from data_access.metrics.asof import invoice_state
+    from data_access.metrics.buckets import Buckets
+
+    book = load_portfolio(Store(demo_sqlite_url), Scope.of_regions(int(REGION)))
+    state = invoice_state(book, DEMO_END, Buckets.from_edges((0, 30, 60, 90, 180))).filter(pl.col("outstanding_cents") > 0)
+    pairs = state.group_by("client_id", "debtor_id").agg(pl.col("outstanding_cents").sum())
+    shares = pairs.with_columns(pl.col("outstanding_cents") / pl.col("outstanding_cents").sum().over("client_id"))
+    over_10 = shares.filter(pl.col("outstanding_cents") > 0.10).height
+
+    data = pack.pack_data(demo_sqlite_url, DEMO_END.isoformat(), {"region": REGION})
+    paths = pack.write_pack(data, tmp_path, lang="en", pages=("factoring",), pdf=False)
+    report = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")
+    (body,) = re.findall(r"<section id='factoring'>(.*?)</section>", html.unescape(report), flags=re.S)
+    assert "Debtors over 10 % of a client's book" in body
+    assert re.search(r"Debtors over 10 % of a client's book</div>\s*<div class='value'>" + f"{over_10:,}<", body)
+    assert "not in the meeting pack" not in body.lower()
