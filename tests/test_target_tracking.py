@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period
-from data_access.metrics.target_tracking import events, path, track, values
+from data_access.metrics.target_tracking import SCHEMA, events, path, track, values
 from tests.books import TABLE_SCHEMAS, book, reassigned_books
 
 Q1 = Period(date(2026, 1, 1), date(2026, 3, 31))  # 90 days
@@ -181,3 +181,18 @@ def test_the_roll_up_adds_up_to_the_companys_recovery_whatever_the_hand_overs(ge
     assert regions["den"].fill_null(0).sum() <= company["den"].item()
     collectors = overall.filter(pl.col("level") == "collector")
     assert collectors["num"].fill_null(0).sum() <= company["num"].fill_null(0).item()
+
+
+def test_a_region_without_events_keeps_its_target_with_no_value() -> None:
+    # Satisfaction surveys only in region 1 (scores 4 and 5: 4.5 against 4.0, on track); region 3 has a target
+    # but no survey yet: it is listed with no value and no status (shown "—"), not dropped; region 1's target
+    # meets region 1's value only.
+    happened = pl.DataFrame({"collector_id": [7, 7], "region_id": [1, 1], "target_type": ["satisfaction"] * 2,
+                             "tier": [None, None], "date": [date(2026, 1, 5), date(2026, 1, 6)], "num": [4.0, 5.0],
+                             "den": [1.0, 1.0], "num2": [None, None], "den2": [None, None]},
+                            schema=SCHEMA)  # fmt: skip
+    rows = targets(("satisfaction", None, 4.0, None), ("satisfaction", None, 4.0, None),
+                   ("satisfaction", None, 4.0, None)).with_columns(pl.Series("region_id", [1, 3, 2]))
+    found = track(rows, values(happened, Q1, MID), Q1, MID).sort("target_id")
+    assert found.select("target_id", "region_id", "actual", "status").rows() == [
+        (1, 1, 4.5, "on track"), (2, 3, None, None), (3, 2, None, None)]

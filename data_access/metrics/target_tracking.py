@@ -229,20 +229,23 @@ def track(targets: pl.DataFrame, actual: pl.DataFrame, period: Period, as_of: da
     elapsed = max(0, (min(as_of, period.end) - period.start).days + 1)
     share = elapsed / ((period.end - period.start).days + 1)
     closed = as_of >= period.end
+    # A region's target meets its own region's value; a company or collector target has no region in the key
+    # (a collector's actual carries the collector's region; its target may leave the region blank).
     joined = targets.with_columns(
         pl.struct("region_id", "collector_id").map_elements(
             lambda s: level_of(s["region_id"], s["collector_id"]), return_dtype=pl.String).alias("level"),
         pl.when(pl.col("value_cents").is_not_null()).then(pl.col("value_cents").cast(pl.Float64))
         .otherwise(pl.col("value").cast(pl.Float64)).alias("target"),
-    ).join(actual.rename({"value": "actual", "region_id": "actual_region"}),
-           on=["level", "collector_id", "target_type", "tier"], how="left", nulls_equal=True)  # fmt: skip
-    joined = joined.filter((pl.col("level") != REGION) | (pl.col("actual_region") == pl.col("region_id"))
-                           | pl.col("actual_region").is_null())  # fmt: skip
+    ).with_columns(pl.when(pl.col("level") == REGION).then(pl.col("region_id")).alias("_region")).join(
+        actual.rename({"value": "actual"}).select(
+            pl.when(pl.col("level") == REGION).then(pl.col("region_id")).alias("_region"), pl.exclude("region_id")),
+        on=["level", "_region", "collector_id", "target_type", "tier"], how="left", nulls_equal=True,
+    ).drop("_region")  # fmt: skip
     rows = []
     for row in joined.iter_rows(named=True):
         rows.append({**row, **_pace(row, share, closed)})
     schema = {**joined.schema, "pace": pl.Float64, "needed": pl.Float64, "status": pl.String}
-    return pl.DataFrame(rows, schema=schema, orient="row").drop("actual_region")
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _pace(row: dict, share: float, closed: bool) -> dict:
