@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from data_access.metrics.recovery import TIERS
-from data_access.metrics.targets import AMOUNT, EDIT_COLUMNS, METRICS, SHARE, Problem, validate
+from data_access.metrics.targets import AMOUNT, EDIT_COLUMNS, METRICS, SHARE, Problem, identity, validate
 
 STATE = "targets_work"
 
@@ -130,10 +130,8 @@ def pending(editor_key: str) -> bool:
 
 def merge(rows: list[dict], extra: list[dict]) -> list[dict]:
     """``extra`` rows over the working rows: a row for the same scope and metric takes the new value and
-    basis (keeping its id), others are added."""
-    def identity(r: dict) -> tuple:
-        return (r["target_type"], r.get("tier"), r.get("region_id"), r.get("collector_id"))
-
+    basis (keeping its id), others are added. A collector's row is the collector's with or without its region
+    (``targets.identity``), so a suggestion (no region) updates a saved row that names the region."""
     index = {identity(r): i for i, r in enumerate(rows)}
     merged = [dict(r) for r in rows]
     for row in extra:

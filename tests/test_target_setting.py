@@ -71,6 +71,9 @@ def test_each_rule_names_the_row_and_the_fix(bad: dict, message: str) -> None:
 def test_two_targets_for_the_same_scope_metric_and_period_are_refused() -> None:
     rows = [row(region=10), row(region=20), row(region=10, value=0.7)]
     assert messages(rows) == [(2, "Row 1 already sets this metric for this scope and period; keep one of the two.")]
+    # A collector's target is the collector's whether or not the row also names the collector's region.
+    assert messages([row(collector=1, region=10), row(collector=1, value=0.9)]) == [
+        (1, "Row 1 already sets this metric for this scope and period; keep one of the two.")]
     # Tiers are separate metrics: 1-30 and 31-60 side by side are not duplicates.
     assert messages([row("recovery_rate", 0.9, tier="1-30"), row("recovery_rate", 0.8, tier="31-60")]) == []
 
@@ -103,6 +106,17 @@ def test_copy_to_the_next_period_keeps_what_the_next_period_already_sets() -> No
     copied = copied_rows(source, existing)
     assert [(r["target_type"], r["region_id"], r["value"], r["target_id"]) for r in copied] == [
         ("recovery_overall", 10, 0.8, None)]
+    # A collector's target saved with its region is the one the next period sets without it: not copied.
+    mine = pl.DataFrame([{**row(collector=1, region=10), "target_id": 4}])
+    assert copied_rows(mine, pl.DataFrame([{**row(collector=1, value=0.9), "target_id": 5}])) == []
+
+
+def test_a_suggestion_updates_the_collectors_row_that_names_the_region() -> None:
+    from dashboard.targets_view import merge
+
+    saved = {**row(collector=1, region=10, value=0.8), "target_id": 7}
+    suggested = {**row(collector=1, value=0.86), "basis": "4 quarters"}
+    assert merge([saved], [suggested]) == [{**saved, "value": 0.86, "basis": "4 quarters"}]
 
 
 def league(quarter: int, rows: list[tuple]) -> pl.DataFrame:

@@ -189,13 +189,17 @@ def _row(metric: str, tier: str | None, value: float, owner: str, rationale: str
 def copied_rows(source: pl.DataFrame, existing: pl.DataFrame) -> list[dict]:
     """The rows of ``source`` (a period's targets) that the next period does not set yet (``existing``:
     its targets), as new rows; the copy keeps value, owner and rationale."""
-    taken = {_identity(r) for r in existing.iter_rows(named=True)}
+    taken = {identity(r) for r in existing.iter_rows(named=True)}
     return [{**{c: r.get(c) for c in EDIT_COLUMNS}, "target_id": None}
-            for r in source.iter_rows(named=True) if _identity(r) not in taken]  # fmt: skip
+            for r in source.iter_rows(named=True) if identity(r) not in taken]  # fmt: skip
 
 
-def _identity(row: dict) -> tuple:
-    return (row["target_type"], row.get("tier"), row.get("region_id"), row.get("collector_id"))
+def identity(row: dict) -> tuple:
+    """What a target is a target of: metric, tier and scope. A collector's target is the collector's whether
+    or not the row also names the collector's region (the region is implied), so both forms are one target."""
+    collector_id = row.get("collector_id")
+    region_id = None if collector_id is not None else row.get("region_id")
+    return (row["target_type"], row.get("tier"), region_id, collector_id)
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,7 @@ def validate(rows: list[dict], collector_regions: dict[int, int], regions: set[i
                                        f"{', '.join(METRICS)}."))  # fmt: skip
             continue
         problems += [Problem(i, m) for m in _row_problems(row, metric, collector_regions, regions)]
-        key = (_identity(row))
+        key = identity(row)
         if key in seen:
             problems.append(Problem(i, f"Row {seen[key] + 1} already sets this metric for this scope and period; "
                                        "keep one of the two."))  # fmt: skip
