@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import localized, t
 from data_access.metrics.recovery import TIERS
 from data_access.metrics.targets import AMOUNT, EDIT_COLUMNS, METRICS, SHARE, Problem, identity, validate
 
@@ -60,7 +60,7 @@ def for_people(rows: list[dict], problems: list[Problem], names: Names) -> pl.Da
     """The working rows as the editor shows them, with each row's problems beside it."""
     by_row: dict[int, list[str]] = {}
     for p in problems:
-        by_row.setdefault(p.row, []).append(p.message)
+        by_row.setdefault(p.row, []).append(localized(p.message))
     shown = []
     for i, r in enumerate(rows):
         metric = METRICS.get(r.get("target_type") or "")

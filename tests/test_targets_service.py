@@ -184,7 +184,7 @@ def test_an_appeal_from_filing_to_an_upheld_correction_moves_the_league_table(st
     with pytest.raises(WriteRefused, match="already has an open appeal"):
         file_appeal(store.engine, collector_id=last["collector_id"], period=Q3, measures=["score"], reason="again",
                     evidence="", filed_on=date(2026, 10, 6), actor="collector.x", window_days=10)  # fmt: skip
-    with pytest.raises(WriteRefused, match="contests recovery_rate, score, not kept_rate"):
+    with pytest.raises(WriteRefused, match="contests recovery_rate; score, not kept_rate"):
         decide_appeal(store.engine, appeal_id, decision="upheld", note="", decided_on=date(2026, 10, 20),
                       actor="manager", corrected_measure="kept_rate", corrected_value=0.9)  # fmt: skip
     decide_appeal(store.engine, appeal_id, decision="upheld", note="Payment was misattributed",

@@ -41,8 +41,9 @@ class InvalidTargets(WriteRefused):
 
     def __init__(self, problems: list[Problem]) -> None:
         rows = sorted({p.row + 1 for p in problems})
-        super().__init__(f"{len(problems)} problem(s) in row(s) {', '.join(map(str, rows))}; nothing was saved. "
-                         "Fix the rows marked and save again.")  # fmt: skip
+        super().__init__(Message("targets.refused.invalid", "{count} problem(s) in row(s) {rows}; nothing was saved. "
+                                 "Fix the rows marked and save again.", count=len(problems),
+                                 rows=", ".join(map(str, rows))))  # fmt: skip
         self.problems = problems
 
 
@@ -169,8 +170,9 @@ def _polars_type(name: str):  # noqa: ANN202 - a Polars type
 
 def _check_period(period: Period) -> None:
     if kind_of(period) is None:
-        raise WriteRefused(f"{period.start} to {period.end} is not a calendar month, quarter or year; targets are "
-                           "set per month, quarter or year.")  # fmt: skip
+        raise WriteRefused(Message("targets.refused.period", "{start} to {end} is not a calendar month, quarter or "
+                                   "year; targets are set per month, quarter or year.", start=period.start,
+                                   end=period.end))  # fmt: skip
 
 
 def _lock_and_check(writer: Writer, seen_version: int) -> None:
@@ -178,9 +180,10 @@ def _lock_and_check(writer: Writer, seen_version: int) -> None:
         found = writer.query(select(table_versions.c.table_name, table_versions.c.version)
                              .where(table_versions.c.table_name == name).with_for_update())  # fmt: skip
         if name == "targets" and found and found[0]["version"] != seen_version:
-            raise WriteRefused(f"The targets were changed by someone else since you opened them (version "
-                               f"{seen_version}, now {found[0]['version']}); nothing was saved. Reload the page, "
-                               "check their changes and edit again.")  # fmt: skip
+            raise WriteRefused(Message("targets.refused.stale", "The targets were changed by someone else since you "
+                                       "opened them (version {seen}, now {now}); nothing was saved. Reload the "
+                                       "page, check their changes and edit again.", seen=seen_version,
+                                       now=found[0]["version"]))  # fmt: skip
 
 
 def _dimensions(writer: Writer) -> tuple[dict[int, int], set[int]]:
