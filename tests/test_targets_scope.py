@@ -7,10 +7,9 @@ regions, the company's included, is afterwards exactly as it was; a refused save
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
@@ -26,11 +25,12 @@ Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
 REGIONS = (1, 2, 3)  # collector r works in region r
 WHERE = [(None, None), *((r, None) for r in REGIONS), *((None, c) for c in REGIONS)]  # company, regions, collectors
 METRICS = ("recovery_overall", "kept_rate")
-_DIR = tempfile.mkdtemp(prefix="rdash-scope-")
 
 
-def team() -> Store:
-    url = f"sqlite:///{Path(_DIR) / 'targets.sqlite'}"
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """Regions 1-3, collector r in region r; each example starts by an administrator's save of its period."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('scope') / 'targets.sqlite'}"
     engine = open_engine(url)
     migrate(engine)
     with audited_write(engine, actor="test", action="setup", tables=("regions", "collectors")) as w:
@@ -39,15 +39,6 @@ def team() -> Store:
             w.insert("collectors", {"collector_id": r, "name": f"C{r}", "region_id": r, "level": "senior",
                                     "hire_date": date(2020, 1, 1), "capacity": 100, "active": True})  # fmt: skip
     return Store(url, engine)
-
-
-STORE: list[Store] = []
-
-
-def store() -> Store:
-    if not STORE:
-        STORE.append(team())
-    return STORE[0]
 
 
 def row(where: tuple, metric: str, value: float) -> dict:
@@ -74,8 +65,9 @@ identities = st.tuples(st.sampled_from(WHERE), st.sampled_from(METRICS))
        regions=st.sets(st.sampled_from(REGIONS), min_size=1, max_size=2),
        actions=st.lists(st.sampled_from(["keep", "change", "remove"]), min_size=10, max_size=10),
        added=st.lists(st.tuples(identities, values), max_size=3), new_value=values)  # fmt: skip
-def test_a_scoped_save_never_changes_a_row_outside_its_regions(baseline, regions, actions, added, new_value) -> None:
-    s = store()
+def test_a_scoped_save_never_changes_a_row_outside_its_regions(team, baseline, regions, actions, added,
+                                                               new_value) -> None:  # fmt: skip
+    s = team
     save_targets(s.engine, [row(w, m, v) for (w, m), v in baseline], period=Q3, actor="admin",
                  seen_version=s.versions()["targets"], scope=Scope.everything())  # fmt: skip
     before = rows_of(s.engine)
