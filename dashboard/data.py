@@ -308,7 +308,8 @@ def save_targets(context: ViewContext, rows: list[dict], period: Period, seen_ve
     """Save a period's targets (data_access.services.targets); raises WriteRefused / InvalidTargets."""
     from data_access.services.targets import save_targets as save
 
-    saved = save(_engine(context), rows, period=period, actor=context.actor, seen_version=seen_version)
+    saved = save(_engine(context), rows, period=period, actor=context.actor, seen_version=seen_version,
+                 scope=context.scope)
     after_write()
     return saved
 
@@ -316,7 +317,8 @@ def save_targets(context: ViewContext, rows: list[dict], period: Period, seen_ve
 def copy_targets(context: ViewContext, period: Period, seen_version: int) -> tuple[Period, int]:
     from data_access.services.targets import copy_to_next_period
 
-    copied = copy_to_next_period(_engine(context), period, actor=context.actor, seen_version=seen_version)
+    copied = copy_to_next_period(_engine(context), period, actor=context.actor, seen_version=seen_version,
+                                 scope=context.scope)
     after_write()
     return copied
 

@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import localized, t
 from data_access.metrics.recovery import TIERS
-from data_access.metrics.targets import AMOUNT, EDIT_COLUMNS, METRICS, SHARE, Problem, validate
+from data_access.metrics.targets import AMOUNT, EDIT_COLUMNS, METRICS, SHARE, Problem, identity, validate
 
 STATE = "targets_work"
 
@@ -60,7 +60,7 @@ def for_people(rows: list[dict], problems: list[Problem], names: Names) -> pl.Da
     """The working rows as the editor shows them, with each row's problems beside it."""
     by_row: dict[int, list[str]] = {}
     for p in problems:
-        by_row.setdefault(p.row, []).append(p.message)
+        by_row.setdefault(p.row, []).append(localized(p.message))
     shown = []
     for i, r in enumerate(rows):
         metric = METRICS.get(r.get("target_type") or "")
@@ -130,10 +130,8 @@ def pending(editor_key: str) -> bool:
 
 def merge(rows: list[dict], extra: list[dict]) -> list[dict]:
     """``extra`` rows over the working rows: a row for the same scope and metric takes the new value and
-    basis (keeping its id), others are added."""
-    def identity(r: dict) -> tuple:
-        return (r["target_type"], r.get("tier"), r.get("region_id"), r.get("collector_id"))
-
+    basis (keeping its id), others are added. A collector's row is the collector's with or without its region
+    (``targets.identity``), so a suggestion (no region) updates a saved row that names the region."""
     index = {identity(r): i for i, r in enumerate(rows)}
     merged = [dict(r) for r in rows]
     for row in extra:

@@ -14,7 +14,7 @@ from dashboard import targets_view as work
 from dashboard.components import empty_state, money_table
 from dashboard.filters import one_of, url_widget, url_write
 from dashboard.formatting import money, period_label, share
-from dashboard.i18n import label, t
+from dashboard.i18n import label, localized, t
 from dashboard.shell import Cockpit, freshness, open_page
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period
@@ -81,7 +81,8 @@ def edit_section(cockpit: Cockpit, period: Period, table: pl.DataFrame, who: wor
     if buttons.button(t("targets.defaults"), icon=":material/rule:", disabled=bool(state["rows"]),
                       help=t("targets.defaults_help"), key="targets_defaults"):  # fmt: skip
         s = cockpit.settings
-        offered = [{**r, "basis": t("targets.basis.scheme")} for r in scheme_defaults(
+        offered = [{**r, "owner": localized(r["owner"]), "rationale": localized(r["rationale"]),
+                    "basis": t("targets.basis.scheme")} for r in scheme_defaults(
             period, s.recovery_targets, s.cycle_improvement_target, s.bad_debt_target)]  # fmt: skip
         work.start(key, offered, state["version"], who)
         st.rerun()
@@ -94,7 +95,7 @@ def edit_section(cockpit: Cockpit, period: Period, table: pl.DataFrame, who: wor
         try:
             target, count = data.copy_targets(cockpit.context, period, cockpit.context.version_of("targets"))
         except ValueError as refused:
-            st.error(str(refused), icon=":material/block:")
+            st.error(localized(refused), icon=":material/block:")
         else:
             done(t("targets.copied", count=count, period=period_label(target.start, target.end)))
     editor_key = f"targets_editor_{state['generation']}"
@@ -117,7 +118,7 @@ def edit_section(cockpit: Cockpit, period: Period, table: pl.DataFrame, who: wor
         try:
             saved = data.save_targets(cockpit.context, state["rows"], period, state["version"])
         except ValueError as refused:  # InvalidTargets / WriteRefused: nothing was written
-            st.error(str(refused), icon=":material/block:")
+            st.error(localized(refused), icon=":material/block:")
         else:
             done(t("targets.saved", inserted=saved.inserted, updated=saved.updated, deleted=saved.deleted))
     if reset.button(t("targets.discard"), disabled=not changed, key="targets_discard"):
@@ -283,10 +284,13 @@ def appeals_section(cockpit: Cockpit, who: work.Names) -> None:
     if appeals.is_empty():
         st.caption(t("scorecard.none"))
     else:
-        listed = appeals.sort("filed_on", "appeal_id", descending=True).with_columns(
+        newest = appeals.sort("filed_on", "appeal_id", descending=True)
+        listed = newest.with_columns(
             pl.col("collector_id").replace_strict(who.collectors, default="").alias("collector"),
             pl.col("status").replace({s: label("appeal", s) for s in ("open", "upheld", "rejected")}),
             pl.format("{} – {}", "period_start", "period_end").alias("period"),
+            *(pl.Series(name, [measure_names(m) for m in newest[name]], dtype=pl.String)
+              for name in ("metrics", "corrected_metric")),
         ).select("appeal_id", "collector", "period", "filed_on", "status", "metrics", "reason", "evidence",
                  "decided_on", "decision_note", "corrected_metric", "corrected_value", "filed_by", "decided_by")  # fmt: skip
         labels = {c: t(f"targets.col.{c}") for c in ("appeal_id", "metrics", "evidence", "decision_note",
@@ -298,6 +302,11 @@ def appeals_section(cockpit: Cockpit, who: work.Names) -> None:
         file_form(cockpit, who, window)
     with right:
         decide_form(cockpit, appeals, who)
+
+
+def measure_names(codes: str | None) -> str | None:
+    """Contested or corrected measures (codes, comma-separated, as stored) by their names on the page."""
+    return None if not codes else ", ".join(t(f"col.{m}") for m in codes.split(","))
 
 
 def file_form(cockpit: Cockpit, who: work.Names, window: int) -> None:
@@ -320,7 +329,7 @@ def file_form(cockpit: Cockpit, who: work.Names, window: int) -> None:
                 appeal_id = data.file_appeal(cockpit.context, collector_id=collector, period=period,
                                              measures=measures, reason=reason, evidence=evidence, filed_on=filed_on)
             except ValueError as refused:
-                st.error(str(refused), icon=":material/block:")
+                st.error(localized(refused), icon=":material/block:")
             else:
                 done(t("targets.filed", id=appeal_id, name=who.collectors.get(collector),
                        period=period_label(period.start, period.end),
@@ -355,7 +364,7 @@ def decide_form(cockpit: Cockpit, appeals: pl.DataFrame, who: work.Names) -> Non
                 data.decide_appeal(cockpit.context, int(appeal_id), decision=decision, note=note, decided_on=decided_on,
                                    corrected_measure=measure, corrected_value=value)  # fmt: skip
             except ValueError as refused:
-                st.error(str(refused), icon=":material/block:")
+                st.error(localized(refused), icon=":material/block:")
             else:
                 done(t("targets.decided", id=appeal_id, decision=label("appeal", decision)))
 

@@ -105,3 +105,36 @@ def test_file_and_decide_an_appeal(app_on, demo_copy_url) -> None:  # noqa: F811
     mine = table[table["collector_id"] == collector].iloc[0]
     assert (mine["rank"], mine["score"], mine["status"]) == (1, 100.0, "Appeal upheld")
     assert mine["original_score"] < 100 and mine["original_rank"] > 1
+
+
+def test_in_chinese_the_checks_defaults_refusals_and_appeals_are_chinese(app_on, demo_copy_url) -> None:  # noqa: F811
+    from dashboard.i18n import in_language
+
+    # The widgets' labels are formatted on the test's side too: in the page's language.
+    with in_language("zh"):
+        app = app_on(demo_copy_url, script=PAGE, tperiod="quarter", lang="zh")
+        assert not app.exception
+        app.button(key="targets_defaults").click().run()
+        editor = app.data_editor[0].value
+        assert set(editor["owner"]) == {"催收经理"}
+        assert editor["rationale"].tolist()[-1] == "考核方案：年化坏账率低于 2 %"
+        edit(app, {0: {"target": 120.0}})
+        app.run()
+        assert app.data_editor[0].value["check"][0] == "比率必须在 0 到 100 % 之间；当前为 120 %。"
+        # A refusal from the service, and the appeals list naming the contested measures.
+        taken = {r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM appeals WHERE period_start = '2026-07-01'")}
+        collector = next(r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM collectors ORDER BY 1")
+                         if r[0] not in taken)
+        app.selectbox(key="appeal_collector").set_value(collector)
+        # the period kind stays at its default, the quarter
+        app.date_input(key="appeal_day").set_value(date(2026, 9, 15))
+        app.multiselect(key="appeal_measures").set_value(["recovery_rate", "score"])
+        app.text_area(key="appeal_reason").set_value("A paid case was credited to the previous owner")
+        app.date_input(key="appeal_filed_on").set_value(date(2026, 10, 11))  # one day too late
+        button(app, "提交申诉").click().run()
+        assert app.error[0].value.startswith("对 2026-07-01 至 2026-09-30 的申诉期已于 2026-10-10 截止")
+        app.date_input(key="appeal_filed_on").set_value(date(2026, 10, 5))
+        button(app, "提交申诉").click().run()
+        assert not app.exception
+        listed = app.dataframe[-1].value  # the appeals, newest first
+        assert "回款率, 得分" in listed.iloc[0].tolist()

@@ -490,3 +490,58 @@ def test_on_the_last_open_day_something_is_open_and_after_it_nothing_is(b) -> No
         return
     assert open_on(last)
     assert not any(open_on(last + timedelta(days=k)) for k in range(1, (newest - last).days + 1))
+
+
+# --- Appeals: every upheld correction decided by the as-of date counts ---------------------------------------------
+# The collector of ``scored``: 77.5 as measured (quantity 80, quality 75, behaviour 75). Recovery corrected to
+# 90 % (of a 90 % target): quantity 100, 0.5 × 100 + 0.3 × 75 + 0.2 × 75 = 87.5.
+
+Q1 = Period(date(2026, 1, 1), date(2026, 3, 31))
+MEASURED = {"collector_id": 1, "recovery_rate": 0.72, "recovery_target": 0.9, "cycle_improvement": 0.05,
+            "satisfaction": 4.0, "escalation_timely": 0.9, "kept_rate": 0.35, "incidents": 0, "under_appeal": False}
+
+
+def appeal(appeal_id: int, filed: int, decided: int | None, status: str, metric: str | None = None,
+           value: float | None = None) -> dict:  # fmt: skip
+    """An appeal against Q1 by collector 1, filed and decided on days of April."""
+    return {"appeal_id": appeal_id, "collector_id": 1, "period_start": Q1.start, "period_end": Q1.end,
+            "filed_on": date(2026, 4, filed), "status": status,
+            "decided_on": None if decided is None else date(2026, 4, decided), "decision_note": "note",
+            "corrected_metric": metric, "corrected_value": value}  # fmt: skip
+
+
+def appealed(*appeals: dict, as_of: date = date(2026, 4, 30)) -> dict:
+    frame = pl.DataFrame(list(appeals), schema={
+        "appeal_id": pl.Int64, "collector_id": pl.Int64, "period_start": pl.Date, "period_end": pl.Date,
+        "filed_on": pl.Date, "status": pl.String, "decided_on": pl.Date, "decision_note": pl.String,
+        "corrected_metric": pl.String, "corrected_value": pl.Float64})  # fmt: skip
+    return appraisal.with_appeals(pl.DataFrame([MEASURED]), frame, Q1, as_of, TARGETS).row(0, named=True)
+
+
+def test_a_later_rejected_appeal_keeps_an_earlier_upheld_correction() -> None:
+    r = appealed(appeal(1, 2, 3, "upheld", "recovery_rate", 0.9), appeal(2, 5, 6, "rejected"))
+    assert (r["recovery_rate"], r["score"], r["original_score"]) == (0.9, pytest.approx(87.5), pytest.approx(77.5))
+    assert (r["appeal"], r["status"]) == ("rejected", "appeal rejected")  # the badge: the latest appeal
+
+
+def test_a_later_open_appeal_keeps_an_earlier_upheld_correction() -> None:
+    r = appealed(appeal(1, 2, 3, "upheld", "recovery_rate", 0.9), appeal(2, 5, 20, "rejected"),
+                 as_of=date(2026, 4, 10))  # the second is filed but not yet decided on 10 April
+    assert (r["score"], r["appeal"]) == (pytest.approx(87.5), "open")
+
+
+def test_upheld_corrections_of_two_measures_both_count() -> None:
+    # Kept rate corrected to 70 % (its target): behaviour (100 + 100) ÷ 2 = 100; 50 + 22.5 + 20 = 92.5.
+    r = appealed(appeal(1, 2, 3, "upheld", "recovery_rate", 0.9), appeal(2, 5, 6, "upheld", "kept_rate", 0.7))
+    assert r["score"] == pytest.approx(92.5)
+
+
+def test_of_two_upheld_corrections_of_one_measure_the_later_decision_counts() -> None:
+    # 81 % of a 90 % target: quantity 90; 45 + 22.5 + 15 = 82.5. Filed first, decided last.
+    r = appealed(appeal(1, 2, 9, "upheld", "recovery_rate", 0.81), appeal(2, 5, 6, "upheld", "recovery_rate", 0.9))
+    assert (r["recovery_rate"], r["score"]) == (0.81, pytest.approx(82.5))
+
+
+def test_a_correction_decided_after_the_as_of_date_does_not_count_yet() -> None:
+    r = appealed(appeal(1, 2, 12, "upheld", "recovery_rate", 0.9), as_of=date(2026, 4, 10))
+    assert (r["score"], r["appeal"]) == (pytest.approx(77.5), "open")

@@ -71,6 +71,9 @@ def test_each_rule_names_the_row_and_the_fix(bad: dict, message: str) -> None:
 def test_two_targets_for_the_same_scope_metric_and_period_are_refused() -> None:
     rows = [row(region=10), row(region=20), row(region=10, value=0.7)]
     assert messages(rows) == [(2, "Row 1 already sets this metric for this scope and period; keep one of the two.")]
+    # A collector's target is the collector's whether or not the row also names the collector's region.
+    assert messages([row(collector=1, region=10), row(collector=1, value=0.9)]) == [
+        (1, "Row 1 already sets this metric for this scope and period; keep one of the two.")]
     # Tiers are separate metrics: 1-30 and 31-60 side by side are not duplicates.
     assert messages([row("recovery_rate", 0.9, tier="1-30"), row("recovery_rate", 0.8, tier="31-60")]) == []
 
@@ -103,6 +106,17 @@ def test_copy_to_the_next_period_keeps_what_the_next_period_already_sets() -> No
     copied = copied_rows(source, existing)
     assert [(r["target_type"], r["region_id"], r["value"], r["target_id"]) for r in copied] == [
         ("recovery_overall", 10, 0.8, None)]
+    # A collector's target saved with its region is the one the next period sets without it: not copied.
+    mine = pl.DataFrame([{**row(collector=1, region=10), "target_id": 4}])
+    assert copied_rows(mine, pl.DataFrame([{**row(collector=1, value=0.9), "target_id": 5}])) == []
+
+
+def test_a_suggestion_updates_the_collectors_row_that_names_the_region() -> None:
+    from dashboard.targets_view import merge
+
+    saved = {**row(collector=1, region=10, value=0.8), "target_id": 7}
+    suggested = {**row(collector=1, value=0.86), "basis": "4 quarters"}
+    assert merge([saved], [suggested]) == [{**saved, "value": 0.86, "basis": "4 quarters"}]
 
 
 def league(quarter: int, rows: list[tuple]) -> pl.DataFrame:
@@ -127,3 +141,26 @@ def test_suggestions_from_four_quarters_and_the_books_difficulty() -> None:
     # Collector 2: median of 0.6 and 0.8 = 0.7, x the latest book's 40 % / 0.8 = 50 %: 35 %, from 2 quarters.
     assert (two["value"], two["quarters"]) == (pytest.approx(0.35), 2)
     assert found.filter(pl.col("collector_id") == 2, pl.col("tier") == "31-60").is_empty()  # no history, no value
+
+
+def test_each_problem_is_said_in_the_readers_language() -> None:
+    from dashboard.i18n import localized
+
+    found = validate([row(owner=""), row(collector=1, value=0.9), row("bad_debt_rate", 0.02, collector=1),
+                      row(collector=1, region=10, value=0.95)], COLLECTOR_REGIONS, REGIONS)  # fmt: skip
+    assert [(p.row, localized(p.message, "zh")) for p in found] == [
+        (0, "请填写负责人：由谁对此目标负责。"),
+        (2, "“坏账率（年化）”目标只能为公司或区域设置，不能为催收员设置。"),
+        (3, "第 2 行已为此范围和期间设置了该指标；请保留其中一行。")]
+    assert localized(found[1].message, "en") == (
+        "The Bad-debt rate (annual) target is set for the company or a region, not for a collector.")
+
+
+def test_the_defaults_state_the_settings_they_were_given() -> None:
+    from dashboard.i18n import localized
+
+    rows = {r["target_type"]: r for r in scheme_defaults(Q1, (0.9, 0.8, 0.7, 0.5), 0.15, 0.03)}
+    assert rows["bad_debt_rate"]["rationale"] == "Appraisal scheme: annual bad-debt rate below 3 %"
+    assert rows["cycle_reduction"]["rationale"] == "Appraisal scheme: collection cycle 15 % shorter each quarter"
+    assert localized(rows["bad_debt_rate"]["rationale"], "zh") == "考核方案：年化坏账率低于 3 %"
+    assert localized(rows["bad_debt_rate"]["owner"], "zh") == "催收经理"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period
-from data_access.metrics.target_tracking import events, path, track, values
+from data_access.metrics.target_tracking import SCHEMA, events, path, track, values
 from tests.books import TABLE_SCHEMAS, book, reassigned_books
 
 Q1 = Period(date(2026, 1, 1), date(2026, 3, 31))  # 90 days
@@ -181,3 +181,50 @@ def test_the_roll_up_adds_up_to_the_companys_recovery_whatever_the_hand_overs(ge
     assert regions["den"].fill_null(0).sum() <= company["den"].item()
     collectors = overall.filter(pl.col("level") == "collector")
     assert collectors["num"].fill_null(0).sum() <= company["num"].fill_null(0).item()
+
+
+def test_a_region_without_events_keeps_its_target_with_no_value() -> None:
+    # Satisfaction surveys only in region 1 (scores 4 and 5: 4.5 against 4.0, on track); region 3 has a target
+    # but no survey yet: it is listed with no value and no status (shown "—"), not dropped; region 1's target
+    # meets region 1's value only.
+    happened = pl.DataFrame({"collector_id": [7, 7], "region_id": [1, 1], "target_type": ["satisfaction"] * 2,
+                             "tier": [None, None], "date": [date(2026, 1, 5), date(2026, 1, 6)], "num": [4.0, 5.0],
+                             "den": [1.0, 1.0], "num2": [None, None], "den2": [None, None]},
+                            schema=SCHEMA)  # fmt: skip
+    rows = targets(("satisfaction", None, 4.0, None), ("satisfaction", None, 4.0, None),
+                   ("satisfaction", None, 4.0, None)).with_columns(pl.Series("region_id", [1, 3, 2]))
+    found = track(rows, values(happened, Q1, MID), Q1, MID).sort("target_id")
+    assert found.select("target_id", "region_id", "actual", "status").rows() == [
+        (1, 1, 4.5, "on track"), (2, 3, None, None), (3, 2, None, None)]
+
+
+# The bad-debt rate's path ends where the tracking table stands: both average the balance of the day before the
+# period and of each month end so far, and count a month end with nothing outstanding as a zero balance.
+WRITTEN_OFF = book([(1, "2025-11-01", "2025-12-01", 100_000), (2, "2025-09-01", "2025-10-01", 200_000)],
+                   payments=[(1, "2026-01-20", 30_000)], write_offs=[(2, "2026-01-10", 10_000)])  # fmt: skip
+
+
+def bad_debt_path(book_, as_of: date) -> dict:
+    found = path(events(book_, EMPTY, Q1, as_of, 3, appraisal.settlements(book_)), Q1, as_of, 0.02,
+                 target_type="bad_debt_rate", tier=None, region_id=None, collector_id=None)  # fmt: skip
+    return dict(zip(found["date"], found["actual"], strict=True))
+
+
+def test_the_bad_debt_path_counts_the_opening_balance_and_ends_at_the_tracked_value() -> None:
+    # As in the test above: balances 3,000.00 (31 Dec) and 2,600.00 (31 Jan), 100.00 written off by 14 Feb.
+    day = bad_debt_path(WRITTEN_OFF, MID)
+    assert day[MID] == pytest.approx(10_000 / 280_000 * 365 / 45)  # the tracking table's 28.97 %
+    assert day[MID] == pytest.approx(tracked(WRITTEN_OFF, targets(("bad_debt_rate", None, 0.02, None)),
+                                             MID)["actual"][0])  # fmt: skip
+    # On 20 Jan only the 31 Dec balance is known: 100 / 3,000 × 365 / 20 = 60.83 %.
+    assert day[date(2026, 1, 20)] == pytest.approx(10_000 / 300_000 * 365 / 20)
+
+
+def test_a_month_end_with_nothing_outstanding_is_a_zero_balance_in_the_average() -> None:
+    # Invoice 2 (2,000.00) open on 31 Dec; 100.00 written off on 10 Jan and the other 1,900.00 paid on 20 Jan:
+    # nothing outstanding on 31 Jan. Average (2,000.00 + 0) / 2 = 1,000.00; 100 / 1,000 × 365 / 45 = 81.11 %.
+    cleared = book([(2, "2025-09-01", "2025-10-01", 200_000)], payments=[(2, "2026-01-20", 190_000)],
+                   write_offs=[(2, "2026-01-10", 10_000)])  # fmt: skip
+    expected = 10_000 / 100_000 * 365 / 45
+    assert tracked(cleared, targets(("bad_debt_rate", None, 0.02, None)), MID)["actual"][0] == pytest.approx(expected)
+    assert bad_debt_path(cleared, MID)[MID] == pytest.approx(expected)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from data_access.db.audit import verify_chain
 from data_access.db.engine import migrate, open_engine
+from data_access.db.store import Scope
 from data_access.db.writes import WriteRefused, audited_write
 from data_access.metrics.recovery import Period
 from data_access.services.appeals import decide_appeal, file_appeal
@@ -17,6 +18,7 @@ from data_access.services.targets import InvalidTargets, copy_to_next_period, sa
 from tests.test_postgres import fresh_postgres  # noqa: F401 - the fixture: an empty migrated database
 
 Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
+EVERYONE = Scope.everything()
 
 
 def team(engine: Engine) -> Engine:
@@ -43,11 +45,11 @@ def scenario(engine: Engine) -> tuple:
     """Save, refuse, copy, file, decide: what the database holds afterwards."""
     save_targets(engine, [row("recovery_overall", 0.8, region_id=1), row("recovery_overall", 0.85, collector_id=1),
                           row("amount_recovered", None, value_cents=1_000_000_01),
-                          row("recovery_rate", 0.9, tier="1-30")], period=Q3, actor="m", seen_version=version(engine))
+                          row("recovery_rate", 0.9, tier="1-30")], period=Q3, actor="m", seen_version=version(engine), scope=EVERYONE)
     with pytest.raises(InvalidTargets):
         save_targets(engine, [row("recovery_overall", 0.7, collector_id=1), row("recovery_overall", 0.8, region_id=1)],
-                     period=Q3, actor="m", seen_version=version(engine))  # fmt: skip
-    copy_to_next_period(engine, Q3, actor="m", seen_version=version(engine))
+                     period=Q3, actor="m", seen_version=version(engine), scope=EVERYONE)  # fmt: skip
+    copy_to_next_period(engine, Q3, actor="m", seen_version=version(engine), scope=EVERYONE)
     appeal = file_appeal(engine, collector_id=2, period=Q3, measures=["recovery_rate"], reason="misattributed",
                          evidence="slip", filed_on=date(2026, 10, 3), actor="c2", window_days=10)  # fmt: skip
     with pytest.raises(WriteRefused, match="closed on 2026-10-10"):
@@ -89,8 +91,8 @@ def test_the_same_steps_give_the_same_rows_on_both_engines(fresh_postgres, empty
 def test_the_second_save_from_the_same_view_is_refused(fresh_postgres) -> None:  # noqa: F811
     engine = team(fresh_postgres)
     seen = version(engine)
-    save_targets(engine, [row("kept_rate", 0.7)], period=Q3, actor="a", seen_version=seen)
+    save_targets(engine, [row("kept_rate", 0.7)], period=Q3, actor="a", seen_version=seen, scope=EVERYONE)
     with pytest.raises(WriteRefused, match="changed by someone else"):
-        save_targets(engine, [row("kept_rate", 0.6)], period=Q3, actor="b", seen_version=seen)
+        save_targets(engine, [row("kept_rate", 0.6)], period=Q3, actor="b", seen_version=seen, scope=EVERYONE)
     with engine.connect() as connection:
         assert [float(v) for v in connection.execute(text("SELECT value FROM targets")).scalars()] == [0.7]

@@ -20,7 +20,7 @@ from data_access.db.store import Scope, Store
 from data_access.db.writes import WriteRefused
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period
-from data_access.metrics.targets import recovery_targets
+from data_access.metrics.targets import in_period, recovery_targets
 from data_access.services.appeals import decide_appeal, file_appeal
 from data_access.services.targets import InvalidTargets, copy_to_next_period, save_targets
 from data_access.settings import load_settings
@@ -28,6 +28,7 @@ from data_access.settings import load_settings
 Q4 = Period(date(2026, 10, 1), date(2026, 12, 31))
 Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
 AS_OF = date(2026, 10, 31)  # the tests' demo ends here
+EVERYONE = Scope.everything()  # an administrator's edit: every region
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_a_save_is_one_audited_write_of_inserts_updates_and_deletes(store: Store
     collector, region = first_collector(store)
     saved = save_targets(store.engine, [row(region_id=region, value=0.8), row(collector_id=collector, value=0.85),
                                         row("amount_recovered", None, value_cents=123_456_78)],
-                         period=Q4, actor="wang.li", seen_version=version(store))  # fmt: skip
+                         period=Q4, actor="wang.li", seen_version=version(store), scope=EVERYONE)  # fmt: skip
     assert (saved.inserted, saved.updated, saved.deleted) == (3, 0, 0)
     table = store.read("targets", Scope.everything()).filter(pl.col("period_start") == Q4.start)
     assert sorted(table["value_cents"].drop_nulls().to_list()) == [123_456_78]
@@ -68,7 +69,7 @@ def test_a_save_is_one_audited_write_of_inserts_updates_and_deletes(store: Store
     # Edit one, drop one, keep one: one more audit entry with the before and after of each row.
     kept = table.sort("target_id").to_dicts()
     edited = [{**kept[0], "value": 0.82}, kept[2]]
-    saved = save_targets(store.engine, edited, period=Q4, actor="wang.li", seen_version=version(store))
+    saved = save_targets(store.engine, edited, period=Q4, actor="wang.li", seen_version=version(store), scope=EVERYONE)
     assert (saved.inserted, saved.updated, saved.deleted) == (0, 1, 1)
     with store.engine.connect() as connection:
         last = connection.execute(text("SELECT actor, action, changes FROM audit_log ORDER BY audit_id DESC")).first()
@@ -86,7 +87,7 @@ def test_an_invalid_row_saves_nothing(store: Store, bad: dict, expected: str) ->
     before = snapshot(store)
     with pytest.raises(InvalidTargets, match="nothing was saved") as refused:
         save_targets(store.engine, [row("kept_rate", 0.7), bad], period=Q4, actor="wang.li",
-                     seen_version=version(store))  # fmt: skip
+                     seen_version=version(store), scope=EVERYONE)  # fmt: skip
     assert [(p.row, p.message.startswith(expected)) for p in refused.value.problems] == [(1, True)]
     assert snapshot(store) == before
 
@@ -97,36 +98,36 @@ def test_duplicates_and_a_looser_collector_are_refused(store: Store) -> None:
     with pytest.raises(InvalidTargets) as refused:
         save_targets(store.engine, [row(region_id=region, value=0.8), row(collector_id=collector, value=0.7),
                                     row(region_id=region, value=0.9)], period=Q4, actor="wang.li",
-                     seen_version=version(store))  # fmt: skip
+                     seen_version=version(store), scope=EVERYONE)  # fmt: skip
     assert [p.row for p in refused.value.problems] == [2, 1]
     assert snapshot(store) == before
 
 
 def test_a_save_over_someone_elses_edit_is_refused(store: Store) -> None:
     seen = version(store)
-    save_targets(store.engine, [row()], period=Q4, actor="a", seen_version=seen)
+    save_targets(store.engine, [row()], period=Q4, actor="a", seen_version=seen, scope=EVERYONE)
     before = snapshot(store)
     with pytest.raises(WriteRefused, match="changed by someone else since you opened them"):
-        save_targets(store.engine, [row(value=0.5)], period=Q4, actor="b", seen_version=seen)
+        save_targets(store.engine, [row(value=0.5)], period=Q4, actor="b", seen_version=seen, scope=EVERYONE)
     assert snapshot(store) == before
 
 
 def test_a_period_that_is_not_a_calendar_period_is_refused(store: Store) -> None:
     with pytest.raises(WriteRefused, match="not a calendar month, quarter or year"):
         save_targets(store.engine, [row()], period=Period(date(2026, 10, 5), date(2026, 11, 4)), actor="a",
-                     seen_version=version(store))  # fmt: skip
+                     seen_version=version(store), scope=EVERYONE)  # fmt: skip
 
 
 def test_copy_to_the_next_period(store: Store) -> None:
-    save_targets(store.engine, [row(), row("kept_rate", 0.7)], period=Q4, actor="a", seen_version=version(store))
-    nxt, copied = copy_to_next_period(store.engine, Q4, actor="a", seen_version=version(store))
+    save_targets(store.engine, [row(), row("kept_rate", 0.7)], period=Q4, actor="a", seen_version=version(store), scope=EVERYONE)
+    nxt, copied = copy_to_next_period(store.engine, Q4, actor="a", seen_version=version(store), scope=EVERYONE)
     assert (nxt, copied) == (Period(date(2027, 1, 1), date(2027, 3, 31)), 2)
     table = store.read("targets", Scope.everything()).filter(pl.col("period_start") == nxt.start)
     assert sorted(zip(table["target_type"], table["value"], strict=True)) == [("kept_rate", 0.7),
                                                                              ("recovery_overall", 0.8)]
     before = snapshot(store)
     with pytest.raises(WriteRefused, match="Nothing to copy"):  # the next quarter already sets both
-        copy_to_next_period(store.engine, Q4, actor="a", seen_version=version(store))
+        copy_to_next_period(store.engine, Q4, actor="a", seen_version=version(store), scope=EVERYONE)
     assert snapshot(store) == before
 
 
@@ -183,7 +184,7 @@ def test_an_appeal_from_filing_to_an_upheld_correction_moves_the_league_table(st
     with pytest.raises(WriteRefused, match="already has an open appeal"):
         file_appeal(store.engine, collector_id=last["collector_id"], period=Q3, measures=["score"], reason="again",
                     evidence="", filed_on=date(2026, 10, 6), actor="collector.x", window_days=10)  # fmt: skip
-    with pytest.raises(WriteRefused, match="contests recovery_rate, score, not kept_rate"):
+    with pytest.raises(WriteRefused, match="contests recovery_rate; score, not kept_rate"):
         decide_appeal(store.engine, appeal_id, decision="upheld", note="", decided_on=date(2026, 10, 20),
                       actor="manager", corrected_measure="kept_rate", corrected_value=0.9)  # fmt: skip
     decide_appeal(store.engine, appeal_id, decision="upheld", note="Payment was misattributed",
@@ -224,3 +225,67 @@ def test_a_correction_of_a_measure_recomputes_the_score_and_a_rejection_needs_a_
     # Quantity is recovery ÷ its target, capped at 100: a full recovery scores 100 on quantity.
     assert mine["quantity_score"] == 100.0 and mine["recovery_rate"] == 1.0
     assert mine["original_score"] == base["score"] and mine["score"] >= base["score"]
+
+
+# --- A manager scoped to some regions edits only their targets ---------------------------------------------------
+
+def two_regions(store: Store) -> tuple[int, int]:
+    with store.engine.connect() as connection:
+        found = connection.execute(text("SELECT region_id FROM regions ORDER BY 1")).all()
+    return found[0][0], found[1][0]
+
+
+def test_a_scoped_save_leaves_other_regions_targets_alone(store: Store) -> None:
+    mine, theirs = two_regions(store)
+    save_targets(store.engine, [row(region_id=mine), row(region_id=theirs), row("kept_rate", 0.7)], period=Q4,
+                 actor="admin", seen_version=version(store), scope=EVERYONE)  # fmt: skip
+    # The manager of the first region sees its row and the company's, raises its own to 85 % and saves.
+    seen = in_period(store.read("targets", Scope.of_regions(mine)), Q4)
+    assert sorted(seen["region_id"].to_list(), key=str) == [mine, None]
+    edited = [{**r, "value": 0.85} if r["region_id"] == mine else r for r in seen.to_dicts()]
+    saved = save_targets(store.engine, edited, period=Q4, actor="east.manager", seen_version=version(store),
+                         scope=Scope.of_regions(mine))  # fmt: skip
+    assert (saved.inserted, saved.updated, saved.deleted) == (0, 1, 0)
+    after = in_period(store.read("targets", EVERYONE), Q4)
+    assert sorted(after.select("target_type", "region_id", "value").rows(), key=str) == sorted(
+        [("recovery_overall", mine, 0.85), ("recovery_overall", theirs, 0.8), ("kept_rate", None, 0.7)], key=str)
+
+
+@pytest.mark.parametrize("change", ["other_region_new", "company_changed", "company_removed", "moved_out",
+                                    "hidden_id"])  # fmt: skip
+def test_a_scoped_save_outside_its_regions_is_refused(store: Store, change: str) -> None:
+    mine, theirs = two_regions(store)
+    save_targets(store.engine, [row(region_id=mine), row(region_id=theirs), row("kept_rate", 0.7)], period=Q4,
+                 actor="admin", seen_version=version(store), scope=EVERYONE)  # fmt: skip
+    seen = in_period(store.read("targets", Scope.of_regions(mine)), Q4).to_dicts()
+    company = next(i for i, r in enumerate(seen) if r["region_id"] is None)
+    own = next(i for i, r in enumerate(seen) if r["region_id"] == mine)
+    hidden = in_period(store.read("targets", EVERYONE), Q4).filter(pl.col("region_id") == theirs).to_dicts()[0]
+    edited, expected = {
+        "other_region_new": (seen + [row("kept_rate", 0.6, region_id=theirs)], "Row(s) 3 change a target outside"),
+        "company_changed": ([{**r, "value": 0.5} if i == company else r for i, r in enumerate(seen)],
+                            f"Row(s) {company + 1} change a target outside"),
+        "company_removed": ([r for i, r in enumerate(seen) if i != company],
+                            f"Removing target(s) {seen[company]['target_id']} would change a target outside"),
+        "moved_out": ([{**r, "region_id": theirs} if i == own else r for i, r in enumerate(seen)],
+                      f"Row(s) {own + 1} change a target outside"),
+        "hidden_id": (seen + [{**hidden, "value": 0.1}], f"Target(s) {hidden['target_id']} belong to regions you"),
+    }[change]
+    before = snapshot(store)
+    with pytest.raises(WriteRefused) as refused:
+        save_targets(store.engine, edited, period=Q4, actor="east.manager", seen_version=version(store),
+                     scope=Scope.of_regions(mine))  # fmt: skip
+    assert str(refused.value).startswith(expected)
+    assert refused.value.args[0].key.startswith("targets.refused.")
+    assert snapshot(store) == before
+
+
+def test_a_scoped_copy_copies_only_its_regions(store: Store) -> None:
+    mine, theirs = two_regions(store)
+    save_targets(store.engine, [row(region_id=mine), row(region_id=theirs), row("kept_rate", 0.7)], period=Q4,
+                 actor="admin", seen_version=version(store), scope=EVERYONE)  # fmt: skip
+    nxt, copied = copy_to_next_period(store.engine, Q4, actor="east.manager", seen_version=version(store),
+                                      scope=Scope.of_regions(mine))  # fmt: skip
+    assert copied == 1
+    table = in_period(store.read("targets", EVERYONE), nxt)
+    assert table.select("target_type", "region_id", "value").rows() == [("recovery_overall", mine, 0.8)]

@@ -422,10 +422,12 @@ def with_appeals(measures: pl.DataFrame, appeals: pl.DataFrame, period: Period, 
                  targets: Targets) -> pl.DataFrame:  # fmt: skip
     """The composite score with the appeals against exactly this period applied, as they stood at ``as_of``.
 
-    ``original_score`` and ``original_rank`` are the score and rank before any correction. An upheld appeal
-    with a corrected figure replaces that measure (or the score itself) for its collector and the score is
-    recomputed from it; the compliance veto still sets a score to 0. ``appeal`` says where the latest
-    appeal against the period stands (open, upheld, rejected; null: none) with its note and correction.
+    ``original_score`` and ``original_rank`` are the score and rank before any correction. Every appeal
+    upheld by ``as_of`` with a corrected figure replaces that measure (or the score itself) for its collector
+    and the score is recomputed from them: a later appeal, open or rejected, does not undo an earlier upheld
+    correction; of two upheld corrections of the same measure the one decided later (then filed later) wins.
+    The compliance veto still sets a score to 0. ``appeal`` says where the latest appeal against the period
+    stands (open, upheld, rejected; null: none) with its note and correction.
     """
     original = composite(measures, targets)
     original = original.with_columns(pl.col("score").alias("original_score"),
@@ -437,28 +439,39 @@ def with_appeals(measures: pl.DataFrame, appeals: pl.DataFrame, period: Period, 
         if name not in against.columns:
             against = against.with_columns(pl.lit(None).alias(name))
     decided = pl.col("status") != APPEAL_OPEN  # a decision not yet made by as_of corrects nothing
+    upheld = decided & (pl.col("status") == "upheld")
     latest = against.sort("filed_on", "appeal_id").group_by("collector_id").last().select(
         "collector_id", pl.col("status").alias("appeal"),
         pl.when(decided).then(pl.col("decision_note")).alias("appeal_note"),
-        pl.when(decided & (pl.col("status") == "upheld")).then(pl.col("corrected_metric")).alias("corrected_measure"),
-        pl.when(decided & (pl.col("status") == "upheld")).then(pl.col("corrected_value").cast(pl.Float64))
-        .alias("corrected_value"),
+        pl.when(upheld).then(pl.col("corrected_metric")).alias("corrected_measure"),
+        pl.when(upheld).then(pl.col("corrected_value").cast(pl.Float64)).alias("corrected_value"),
+    )  # fmt: skip
+    corrections = (
+        against.filter(upheld & pl.col("corrected_metric").is_not_null() & pl.col("corrected_value").is_not_null())
+        .sort("decided_on", "filed_on", "appeal_id").group_by("collector_id", "corrected_metric").last()
+        .select("collector_id", "corrected_metric", pl.col("corrected_value").cast(pl.Float64))
     )  # fmt: skip
     joined = measures.join(latest, on="collector_id", how="left")
+    for name in APPEAL_MEASURES:
+        if name != "score" and name not in joined.columns:
+            continue
+        found = corrections.filter(pl.col("corrected_metric") == name).select(
+            "collector_id", pl.col("corrected_value").alias(f"_corrected_{name}"))
+        joined = joined.join(found, on="collector_id", how="left")
     fixed = joined.with_columns(
-        pl.when(pl.col("corrected_measure") == name).then(pl.col("corrected_value")).otherwise(pl.col(name)).alias(name)
+        pl.coalesce(f"_corrected_{name}", name).alias(name)
         for name in APPEAL_MEASURES if name != "score" and name in joined.columns
     )  # fmt: skip
     scored = composite(fixed, targets)
     scored = scored.with_columns(
-        pl.when((pl.col("corrected_measure") == "score") & (pl.col("incidents") == 0))
-        .then(pl.col("corrected_value")).otherwise(pl.col("score")).alias("score"),
+        pl.when(pl.col("_corrected_score").is_not_null() & (pl.col("incidents") == 0))
+        .then(pl.col("_corrected_score")).otherwise(pl.col("score")).alias("score"),
         pl.when(pl.col("status") != "").then(pl.col("status"))
         .when(pl.col("appeal").is_in(["upheld", "rejected"])).then(pl.format("appeal {}", pl.col("appeal")))
         .otherwise(pl.col("status")).alias("status"),
     )  # fmt: skip
-    return scored.join(original.select("collector_id", "original_score", "original_rank"), on="collector_id",
-                       how="left")
+    return scored.drop([c for c in scored.columns if c.startswith("_corrected_")]).join(
+        original.select("collector_id", "original_score", "original_rank"), on="collector_id", how="left")
 
 
 def rank(frame: pl.DataFrame) -> pl.DataFrame:

@@ -182,8 +182,9 @@ def values(events: pl.DataFrame, period: Period, through: date) -> pl.DataFrame:
     sums = pl.concat(frames, how="diagonal_relaxed")
     elapsed = (min(through, period.end) - period.start).days + 1
     value = pl.lit(None, pl.Float64)
+    points = pl.lit(_balance_dates(period, through))
     for metric in METRICS:
-        value = pl.when(pl.col("target_type") == metric).then(_value(metric, pl.lit(elapsed))).otherwise(value)
+        value = pl.when(pl.col("target_type") == metric).then(_value(metric, pl.lit(elapsed), points)).otherwise(value)
     result = sums.with_columns(value.alias("value"))
     result = result.join(_opening(upto, period), on=["level", "region_id", "collector_id", "target_type", "tier"],
                          how="left", nulls_equal=True)
@@ -216,9 +217,16 @@ def _opening(events: pl.DataFrame, period: Period) -> pl.DataFrame:
 
 
 def _sums() -> list[pl.Expr]:
-    return [pl.col("num").sum(), pl.col("den").sum(), pl.col("num2").sum(), pl.col("den2").sum(),
+    return [pl.col("num").sum(), pl.col("den").sum(), pl.col("num2").sum(), pl.col("den2").sum()]
 
-            pl.col("date").filter(pl.col("den").is_not_null()).n_unique().alias("points")]  # fmt: skip
+
+def _balance_dates(period: Period, day: date) -> int:
+    """How many balances the bad-debt rate averages by ``day``: the day before the period and each month end
+    in it up to ``day``, counted from the calendar (a zero balance has no snapshot row but is a balance)."""
+    count, month_end = 1, _month_end(period.start)
+    while month_end <= min(day, period.end):
+        count, month_end = count + 1, _month_end(month_end + timedelta(days=1))
+    return count
 
 
 def track(targets: pl.DataFrame, actual: pl.DataFrame, period: Period, as_of: date) -> pl.DataFrame:
@@ -229,20 +237,23 @@ def track(targets: pl.DataFrame, actual: pl.DataFrame, period: Period, as_of: da
     elapsed = max(0, (min(as_of, period.end) - period.start).days + 1)
     share = elapsed / ((period.end - period.start).days + 1)
     closed = as_of >= period.end
+    # A region's target meets its own region's value; a company or collector target has no region in the key
+    # (a collector's actual carries the collector's region; its target may leave the region blank).
     joined = targets.with_columns(
         pl.struct("region_id", "collector_id").map_elements(
             lambda s: level_of(s["region_id"], s["collector_id"]), return_dtype=pl.String).alias("level"),
         pl.when(pl.col("value_cents").is_not_null()).then(pl.col("value_cents").cast(pl.Float64))
         .otherwise(pl.col("value").cast(pl.Float64)).alias("target"),
-    ).join(actual.rename({"value": "actual", "region_id": "actual_region"}),
-           on=["level", "collector_id", "target_type", "tier"], how="left", nulls_equal=True)  # fmt: skip
-    joined = joined.filter((pl.col("level") != REGION) | (pl.col("actual_region") == pl.col("region_id"))
-                           | pl.col("actual_region").is_null())  # fmt: skip
+    ).with_columns(pl.when(pl.col("level") == REGION).then(pl.col("region_id")).alias("_region")).join(
+        actual.rename({"value": "actual"}).select(
+            pl.when(pl.col("level") == REGION).then(pl.col("region_id")).alias("_region"), pl.exclude("region_id")),
+        on=["level", "_region", "collector_id", "target_type", "tier"], how="left", nulls_equal=True,
+    ).drop("_region")  # fmt: skip
     rows = []
     for row in joined.iter_rows(named=True):
         rows.append({**row, **_pace(row, share, closed)})
     schema = {**joined.schema, "pace": pl.Float64, "needed": pl.Float64, "status": pl.String}
-    return pl.DataFrame(rows, schema=schema, orient="row").drop("actual_region")
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _pace(row: dict, share: float, closed: bool) -> dict:
@@ -290,30 +301,35 @@ def path(events: pl.DataFrame, period: Period, as_of: date, target: float, *, ta
     elif region_id is not None:
         mine = mine.filter(pl.col("region_id") == region_id)
     days = pl.DataFrame({"date": pl.date_range(period.start, period.end, "1d", eager=True)})
-    daily = mine.group_by("date").agg(pl.col("num", "den", "num2", "den2").sum(),
-                                      pl.col("den").is_not_null().any().cast(pl.Int64).alias("points"))  # fmt: skip
+    days = days.with_columns(pl.Series("points", [_balance_dates(period, d) for d in days["date"]]))
+    # An event before the first day (the bad-debt rate's opening balance, the day before) counts from day one,
+    # as in ``values``.
+    daily = mine.with_columns(pl.col("date").clip(lower_bound=period.start)).group_by("date").agg(
+        pl.col("num", "den", "num2", "den2").sum())  # fmt: skip
     running = days.join(daily, on="date", how="left").with_columns(
-        pl.col("num", "den", "num2", "den2", "points").fill_null(0).cum_sum(),
+        pl.col("num", "den", "num2", "den2").fill_null(0).cum_sum(),
         (pl.int_range(1, pl.len() + 1)).alias("elapsed"),
     )  # fmt: skip
     growing = target_type in CUMULATIVE
     total = days.height
     return running.select(
         "date",
-        pl.when(pl.col("date") <= min(as_of, period.end)).then(_value(target_type, pl.col("elapsed"))).alias("actual"),
+        pl.when(pl.col("date") <= min(as_of, period.end)).then(
+            _value(target_type, pl.col("elapsed"), pl.col("points"))).alias("actual"),
         (pl.lit(target) * pl.col("elapsed") / total if growing else pl.lit(target, pl.Float64)).alias("to_target"),
     )
 
 
-def _value(target_type: str, elapsed: pl.Expr) -> pl.Expr:
-    """A metric's value from its sums (``num``, ``den``, ``num2``, ``den2``, ``points``) after ``elapsed`` days."""
+def _value(target_type: str, elapsed: pl.Expr, points: pl.Expr) -> pl.Expr:
+    """A metric's value from its sums (``num``, ``den``, ``num2``, ``den2``) after ``elapsed`` days, with
+    ``points`` balances averaged (the bad-debt rate)."""
     num, den, num2, den2 = pl.col("num"), pl.col("den"), pl.col("num2"), pl.col("den2")
     if target_type == "amount_recovered":
         return num
     if target_type == "cycle_reduction":
         return pl.when((den > 0) & (num2 > 0) & (den2 > 0)).then(1 - (num / den) / (num2 / den2))
     if target_type == "bad_debt_rate":
-        return pl.when(den > 0).then(num / (den / pl.col("points")) * DAYS_IN_YEAR / elapsed)
+        return pl.when(den > 0).then(num / (den / points) * DAYS_IN_YEAR / elapsed)
     return pl.when(den > 0).then(num / den)
 
 

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from data_access.messages import Message
 from data_access.metrics.recovery import TIERS, Period
 
 RECOVERY_RATE = "recovery_rate"  # target_type of the tier recovery targets
@@ -170,18 +171,28 @@ def scheme_defaults(period: Period, tiers: tuple[float, ...], cycle: float, bad_
     """The appraisal scheme's company-wide targets for a period that has none (DOMAIN.md §2.1-2.2):
     tiered recovery (``tiers``, RDASH_RECOVERY_TARGETS: 90/80/70/50 %), the collection cycle ``cycle``
     shorter per quarter (quarters only: the scheme sets it per quarter) and the annual bad-debt rate below
-    ``bad_debt`` (a rate per year, so it applies to any period, annualised)."""
-    owner, kind = "Collections manager", kind_of(period)
-    rows = [_row(RECOVERY_RATE, tier, value, owner, "Appraisal scheme: tiered recovery target")
+    ``bad_debt`` (a rate per year, so it applies to any period, annualised). Owner and rationale are
+    ``Message``s (English as a str) for the page to offer in the reader's language; the rationale states
+    the figures given, not the scheme's usual ones."""
+    owner, kind = Message("targets.default.owner", "Collections manager"), kind_of(period)
+    rows = [_row(RECOVERY_RATE, tier, value, owner, Message("targets.default.tiered", "Appraisal scheme: tiered "
+                                                            "recovery target of {rate} for {tier} days past due",
+                                                            rate=_percent(value), tier=tier))
             for tier, value in zip(TIERS, tiers, strict=True)]  # fmt: skip
     if kind == "quarter":
-        rows.append(_row("cycle_reduction", None, cycle, owner, "Appraisal scheme: collection cycle 10 % shorter "
-                                                                 "each quarter"))  # fmt: skip
-    rows.append(_row("bad_debt_rate", None, bad_debt, owner, "Appraisal scheme: annual bad-debt rate below 2 %"))
+        rows.append(_row("cycle_reduction", None, cycle, owner, Message(
+            "targets.default.cycle", "Appraisal scheme: collection cycle {rate} shorter each quarter",
+            rate=_percent(cycle))))  # fmt: skip
+    rows.append(_row("bad_debt_rate", None, bad_debt, owner, Message(
+        "targets.default.bad_debt", "Appraisal scheme: annual bad-debt rate below {rate}", rate=_percent(bad_debt))))
     return rows
 
 
-def _row(metric: str, tier: str | None, value: float, owner: str, rationale: str) -> dict:
+def _percent(value: float) -> str:
+    return f"{round(value * 100, 4):g} %"
+
+
+def _row(metric: str, tier: str | None, value: float, owner: Message, rationale: Message) -> dict:
     return {"target_id": None, "level": COMPANY, "region_id": None, "collector_id": None, "target_type": metric,
             "tier": tier, "value": value, "value_cents": None, "owner": owner, "rationale": rationale}  # fmt: skip
 
@@ -189,19 +200,23 @@ def _row(metric: str, tier: str | None, value: float, owner: str, rationale: str
 def copied_rows(source: pl.DataFrame, existing: pl.DataFrame) -> list[dict]:
     """The rows of ``source`` (a period's targets) that the next period does not set yet (``existing``:
     its targets), as new rows; the copy keeps value, owner and rationale."""
-    taken = {_identity(r) for r in existing.iter_rows(named=True)}
+    taken = {identity(r) for r in existing.iter_rows(named=True)}
     return [{**{c: r.get(c) for c in EDIT_COLUMNS}, "target_id": None}
-            for r in source.iter_rows(named=True) if _identity(r) not in taken]  # fmt: skip
+            for r in source.iter_rows(named=True) if identity(r) not in taken]  # fmt: skip
 
 
-def _identity(row: dict) -> tuple:
-    return (row["target_type"], row.get("tier"), row.get("region_id"), row.get("collector_id"))
+def identity(row: dict) -> tuple:
+    """What a target is a target of: metric, tier and scope. A collector's target is the collector's whether
+    or not the row also names the collector's region (the region is implied), so both forms are one target."""
+    collector_id = row.get("collector_id")
+    region_id = None if collector_id is not None else row.get("region_id")
+    return (row["target_type"], row.get("tier"), region_id, collector_id)
 
 
 @dataclass(frozen=True)
 class Problem:
     row: int  # position of the row in the edited table
-    message: str
+    message: Message  # English as a str; the page says it in the reader's language (dashboard.i18n.localized)
 
 
 def validate(rows: list[dict], collector_regions: dict[int, int], regions: set[int]) -> list[Problem]:
@@ -223,14 +238,15 @@ def validate(rows: list[dict], collector_regions: dict[int, int], regions: set[i
     for i, row in enumerate(rows):
         metric = METRICS.get(row.get("target_type") or "")
         if metric is None:
-            problems.append(Problem(i, f"Unknown metric {row.get('target_type')!r}; pick one of "
-                                       f"{', '.join(METRICS)}."))  # fmt: skip
+            problems.append(Problem(i, Message("targets.problem.unknown_metric", "Unknown metric {metric}; pick one "
+                                               "of {metrics}.", metric=repr(row.get("target_type")),
+                                               metrics=", ".join(METRICS))))  # fmt: skip
             continue
         problems += [Problem(i, m) for m in _row_problems(row, metric, collector_regions, regions)]
-        key = (_identity(row))
+        key = identity(row)
         if key in seen:
-            problems.append(Problem(i, f"Row {seen[key] + 1} already sets this metric for this scope and period; "
-                                       "keep one of the two."))  # fmt: skip
+            problems.append(Problem(i, Message("targets.problem.duplicate", "Row {row} already sets this metric for "
+                                               "this scope and period; keep one of the two.", row=seen[key] + 1)))  # fmt: skip
         else:
             seen[key] = i
         if level_of(row.get("region_id"), row.get("collector_id")) == REGION and row.get("value") is not None:
@@ -245,8 +261,9 @@ def validate(rows: list[dict], collector_regions: dict[int, int], regions: set[i
             continue
         value = float(row["value"])
         if (metric.better == HIGHER and value < bar) or (metric.better == LOWER and value > bar):
-            problems.append(Problem(i, f"Looser than the region's target ({_shown(bar, metric)}); raise it to "
-                                       f"{_shown(bar, metric)} or write the reason in the rationale."))  # fmt: skip
+            problems.append(Problem(i, Message("targets.problem.looser", "Looser than the region's target ({bar}); "
+                                               "raise it to {bar} or write the reason in the rationale.",
+                                               bar=_shown(bar, metric))))  # fmt: skip
     return problems
 
 
@@ -254,40 +271,51 @@ def _shown(value: float, metric: Metric) -> str:
     return f"{value:.1%}" if metric.unit == SHARE else f"{value:g}"
 
 
-def _row_problems(row: dict, metric: Metric, collector_regions: dict[int, int], regions: set[int]) -> list[str]:
+def _row_problems(row: dict, metric: Metric, collector_regions: dict[int, int], regions: set[int]) -> list[Message]:
     out = []
     tier, region_id, collector_id = row.get("tier"), row.get("region_id"), row.get("collector_id")
     if metric.code == RECOVERY_RATE and tier not in TIERS:
-        out.append(f"A tier recovery target needs its tier: one of {', '.join(TIERS)}.")
+        out.append(Message("targets.problem.needs_tier", "A tier recovery target needs its tier: one of {tiers}.",
+                           tiers=", ".join(TIERS)))  # fmt: skip
     if metric.code != RECOVERY_RATE and tier:
-        out.append(f"Only the tier recovery rate has a tier; clear the tier ({tier}).")
+        out.append(Message("targets.problem.no_tier", "Only the tier recovery rate has a tier; clear the tier ({tier}).",
+                           tier=tier))  # fmt: skip
     if collector_id is not None and collector_id not in collector_regions:
-        out.append(f"There is no collector #{collector_id}; pick one from the list.")
+        out.append(Message("targets.problem.no_collector", "There is no collector #{id}; pick one from the list.",
+                           id=collector_id))  # fmt: skip
     elif collector_id is not None and region_id is not None and collector_regions[collector_id] != region_id:
-        out.append(f"Collector #{collector_id} is not in region #{region_id}; clear the region (a collector's "
-                   "region is implied).")  # fmt: skip
+        out.append(Message("targets.problem.other_region", "Collector #{collector} is not in region #{region}; clear "
+                           "the region (a collector's region is implied).", collector=collector_id,
+                           region=region_id))  # fmt: skip
     if region_id is not None and region_id not in regions:
-        out.append(f"There is no region #{region_id}; pick one from the list.")
+        out.append(Message("targets.problem.no_region", "There is no region #{id}; pick one from the list.",
+                           id=region_id))  # fmt: skip
     level = level_of(region_id, collector_id)
     if level not in metric.levels:
-        out.append(f"The {metric.code} target is set for the company or a region, not for a collector.")
+        out.append(Message("targets.problem.not_for_collector", "The {metric} target is set for the company or a "
+                           "region, not for a collector.", metric=Message(f"targets.metric.{metric.code}",
+                                                                          metric.code)))  # fmt: skip
     value, cents = row.get("value"), row.get("value_cents")
     if metric.unit == AMOUNT:
         if cents is None or cents < 0 or cents != int(cents):
-            out.append("An amount target needs an amount of 0 or more, in whole cents.")
+            out.append(Message("targets.problem.amount", "An amount target needs an amount of 0 or more, in whole "
+                               "cents."))  # fmt: skip
         if value is not None:
-            out.append("An amount target has no rate; clear the rate.")
+            out.append(Message("targets.problem.amount_rate", "An amount target has no rate; clear the rate."))
     else:
         if cents is not None:
-            out.append("Only the amount recovered has an amount; clear the amount.")
+            out.append(Message("targets.problem.not_amount", "Only the amount recovered has an amount; clear the "
+                               "amount."))  # fmt: skip
         if value is None:
-            out.append("Enter the target value.")
+            out.append(Message("targets.problem.no_value", "Enter the target value."))
         elif metric.unit == SHARE and not 0 <= value <= 1:
-            out.append(f"A rate must be between 0 and 100 %; got {value * 100:g} %.")
+            out.append(Message("targets.problem.rate", "A rate must be between 0 and 100 %; got {value} %.",
+                               value=f"{value * 100:g}"))  # fmt: skip
         elif metric.unit == SCORE and not 1 <= value <= 5:
-            out.append(f"Satisfaction is a survey score from 1 to 5; got {value:g}.")
+            out.append(Message("targets.problem.score", "Satisfaction is a survey score from 1 to 5; got {value}.",
+                               value=f"{value:g}"))  # fmt: skip
     if not (row.get("owner") or "").strip():
-        out.append("Name the owner: who answers for this target.")
+        out.append(Message("targets.problem.owner", "Name the owner: who answers for this target."))
     return out
 
 

@@ -10,6 +10,14 @@ broken rule and row for the page to show next to the row.
 Inside the transaction the version rows are locked (in the order every audited write takes them) and
 the version is compared: if someone saved targets since, the save is refused and nothing is written,
 so no one overwrites an edit they never saw.
+
+**Scope.** The editor of a reader scoped to some regions holds only the targets that reader sees (the
+company's and their regions'). A save by that reader compares the edit with exactly those rows, so the
+targets of other regions are neither deleted nor changed, and it refuses any change to a row outside
+the reader's regions: another region's or a collector's of another region (an id the reader cannot see),
+a new row there, and any change to a company-wide target, which binds every region (read-only unless the
+reader sees every region: ``Scope.everything()``). A copy to the next period copies only the rows the
+reader may write.
 """
 
 from __future__ import annotations
@@ -19,7 +27,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 
 from data_access.db.schema import collectors, regions, table_versions, targets
+from data_access.db.store import Scope
 from data_access.db.writes import WriteRefused, Writer, audited_write
+from data_access.messages import Message
 from data_access.metrics.recovery import Period
 from data_access.metrics.targets import EDIT_COLUMNS, Problem, copied_rows, kind_of, next_period, validate
 
@@ -31,8 +41,9 @@ class InvalidTargets(WriteRefused):
 
     def __init__(self, problems: list[Problem]) -> None:
         rows = sorted({p.row + 1 for p in problems})
-        super().__init__(f"{len(problems)} problem(s) in row(s) {', '.join(map(str, rows))}; nothing was saved. "
-                         "Fix the rows marked and save again.")  # fmt: skip
+        super().__init__(Message("targets.refused.invalid", "{count} problem(s) in row(s) {rows}; nothing was saved. "
+                                 "Fix the rows marked and save again.", count=len(problems),
+                                 rows=", ".join(map(str, rows))))  # fmt: skip
         self.problems = problems
 
 
@@ -43,24 +54,41 @@ class Saved:
     deleted: int
 
 
-def save_targets(engine: Engine, rows: list[dict], *, period: Period, actor: str, seen_version: int) -> Saved:
-    """Make ``rows`` (dicts with EDIT_COLUMNS; ``target_id`` None for a new row) the targets of ``period``."""
+def save_targets(engine: Engine, rows: list[dict], *, period: Period, actor: str, seen_version: int,
+                 scope: Scope) -> Saved:  # fmt: skip
+    """Make ``rows`` (dicts with EDIT_COLUMNS; ``target_id`` None for a new row) the targets of ``period``
+    that ``scope`` sees; the rows it does not see stay as they are (module docstring: Scope)."""
     _check_period(period)
     with audited_write(engine, actor=actor, action="targets_save", tables=("targets",),
                        details={"period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
                                 "rows": len(rows)}) as writer:  # fmt: skip
         _lock_and_check(writer, seen_version)
         rows = [_clean(r) for r in rows]
-        problems = validate(rows, *_dimensions(writer))
+        owners, known_regions = _dimensions(writer)
+        problems = validate(rows, owners, known_regions)
         if problems:
             raise InvalidTargets(problems)
-        current = {r["target_id"]: r for r in writer.query(
+        every = {r["target_id"]: r for r in writer.query(
             select(targets).where(targets.c.period_start == period.start, targets.c.period_end == period.end))}
+        current = {i: r for i, r in every.items() if _visible(r, scope, owners)}
         kept = {r["target_id"] for r in rows if r["target_id"] is not None}
-        if unknown := sorted(kept - set(current)):
-            raise WriteRefused(f"Target(s) {unknown} are not targets of {period.start} to {period.end}; reload the "
-                               "page and edit again.")  # fmt: skip
+        if hidden := sorted(kept & (set(every) - set(current))):
+            raise WriteRefused(Message("targets.refused.hidden", "Target(s) {ids} belong to regions you do not "
+                                       "see; nothing was saved. Reload the page and edit again.",
+                                       ids=", ".join(map(str, hidden))))  # fmt: skip
+        if unknown := sorted(kept - set(every)):
+            raise WriteRefused(Message("targets.refused.unknown", "Target(s) {ids} are not targets of {start} to "
+                                       "{end}; reload the page and edit again.", ids=", ".join(map(str, unknown)),
+                                       start=period.start, end=period.end))  # fmt: skip
+        outside = []  # rows (1-based) that would create or change a target the reader may not write
+        for i, row in enumerate(rows):
+            before = current.get(row["target_id"])
+            changed = before is None or any(_differs(before[c], row[c]) for c in STORED)
+            if changed and not (_writable(row, scope, owners) and (before is None or _writable(before, scope, owners))):
+                outside.append(i + 1)
         deleted = [i for i in current if i not in kept]
+        if outside or (removed := [i for i in deleted if not _writable(current[i], scope, owners)]):
+            raise WriteRefused(_outside(outside, [] if outside else removed))
         for target_id in deleted:
             writer.delete("targets", {"target_id": target_id})
         updated = 0
@@ -77,9 +105,36 @@ def save_targets(engine: Engine, rows: list[dict], *, period: Period, actor: str
     return Saved(len(new), updated, len(deleted))
 
 
-def copy_to_next_period(engine: Engine, period: Period, *, actor: str, seen_version: int) -> tuple[Period, int]:
-    """Copy the targets of ``period`` to the next period of its kind, leaving any target the next period
-    already sets as it is; returns (next period, rows copied). Refused when there is nothing to copy."""
+def _outside(rows: list[int], deleted: list[int]) -> Message:
+    if rows:
+        return Message("targets.refused.outside_rows", "Row(s) {rows} change a target outside your regions (a "
+                       "company-wide target or another region's); nothing was saved. Only someone who sees every "
+                       "region can change those.", rows=", ".join(map(str, rows)))  # fmt: skip
+    return Message("targets.refused.outside_deleted", "Removing target(s) {ids} would change a target outside your "
+                   "regions (a company-wide target binds every region); nothing was saved. Only someone who sees "
+                   "every region can remove them.", ids=", ".join(map(str, deleted)))  # fmt: skip
+
+
+def _region(row: dict, owners: dict[int, int]) -> int | None:
+    """The region a target belongs to: its own, or its collector's; None for a company-wide target."""
+    return owners.get(row["collector_id"]) if row.get("collector_id") is not None else row.get("region_id")
+
+
+def _writable(row: dict, scope: Scope, owners: dict[int, int]) -> bool:
+    """Whether a reader with ``scope`` may create, change or remove this target."""
+    return scope.regions is None or _region(row, owners) in scope.regions
+
+
+def _visible(row: dict, scope: Scope, owners: dict[int, int]) -> bool:
+    """Whether a reader with ``scope`` sees this target (the targets table's read rule)."""
+    return _writable(row, scope, owners) or (row.get("collector_id") is None and row.get("region_id") is None)
+
+
+def copy_to_next_period(engine: Engine, period: Period, *, actor: str, seen_version: int,
+                        scope: Scope) -> tuple[Period, int]:  # fmt: skip
+    """Copy the targets of ``period`` that ``scope`` may write to the next period of its kind, leaving any
+    target the next period already sets as it is; returns (next period, rows copied). Refused when there is
+    nothing to copy."""
     _check_period(period)
     target = next_period(period)
     with audited_write(engine, actor=actor, action="targets_copy", tables=("targets",),
@@ -92,10 +147,16 @@ def copy_to_next_period(engine: Engine, period: Period, *, actor: str, seen_vers
                                                        targets.c.period_end == p.end))  # fmt: skip
             return pl.DataFrame(found, schema={c.name: _polars_type(c.name) for c in targets.columns}, orient="row")
 
-        rows = copied_rows(read(period), read(target))
+        owners, _ = _dimensions(writer)
+        source = read(period)
+        mine = source.filter(pl.Series([_writable(r, scope, owners) for r in source.iter_rows(named=True)],
+                                       dtype=pl.Boolean))  # fmt: skip
+        rows = copied_rows(mine, read(target))
         if not rows:
-            raise WriteRefused(f"Nothing to copy: {period.start} to {period.end} has no targets that "
-                               f"{target.start} to {target.end} does not already set.")  # fmt: skip
+            raise WriteRefused(Message("targets.refused.nothing_to_copy", "Nothing to copy: {start} to {end} has no "
+                                       "targets you may copy that {next_start} to {next_end} does not already set.",
+                                       start=period.start, end=period.end, next_start=target.start,
+                                       next_end=target.end))  # fmt: skip
         _insert(writer, [_clean(r) for r in rows], target)
     return target, len(rows)
 
@@ -109,8 +170,9 @@ def _polars_type(name: str):  # noqa: ANN202 - a Polars type
 
 def _check_period(period: Period) -> None:
     if kind_of(period) is None:
-        raise WriteRefused(f"{period.start} to {period.end} is not a calendar month, quarter or year; targets are "
-                           "set per month, quarter or year.")  # fmt: skip
+        raise WriteRefused(Message("targets.refused.period", "{start} to {end} is not a calendar month, quarter or "
+                                   "year; targets are set per month, quarter or year.", start=period.start,
+                                   end=period.end))  # fmt: skip
 
 
 def _lock_and_check(writer: Writer, seen_version: int) -> None:
@@ -118,9 +180,10 @@ def _lock_and_check(writer: Writer, seen_version: int) -> None:
         found = writer.query(select(table_versions.c.table_name, table_versions.c.version)
                              .where(table_versions.c.table_name == name).with_for_update())  # fmt: skip
         if name == "targets" and found and found[0]["version"] != seen_version:
-            raise WriteRefused(f"The targets were changed by someone else since you opened them (version "
-                               f"{seen_version}, now {found[0]['version']}); nothing was saved. Reload the page, "
-                               "check their changes and edit again.")  # fmt: skip
+            raise WriteRefused(Message("targets.refused.stale", "The targets were changed by someone else since you "
+                                       "opened them (version {seen}, now {now}); nothing was saved. Reload the "
+                                       "page, check their changes and edit again.", seen=seen_version,
+                                       now=found[0]["version"]))  # fmt: skip
 
 
 def _dimensions(writer: Writer) -> tuple[dict[int, int], set[int]]:
