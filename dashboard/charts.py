@@ -286,6 +286,7 @@ def path_to_target(days: list, actual: list[float | None], to_target: list[float
     figure.add_scatter(x=days, y=actual, name=actual_name, mode="lines", line=dict(color=palette.active().colorway[0], width=3),
                        hovertemplate=f"{actual_name}: {prefix}%{{y:{number}}}<extra></extra>")  # fmt: skip
     figure.update_layout(title=dict(text=title, font=dict(size=14)), height=280, hovermode="x unified",
+                         xaxis=dict(title=None, **date_ticks()),
                          yaxis=dict(title=None, tickformat=".2~%" if percent else None, tickprefix=prefix,
                                     rangemode="tozero"),
                          margin=dict(l=10, r=10, t=60, b=10))  # fmt: skip

@@ -67,6 +67,21 @@ def test_chinese_axis_ticks_are_round_numbers_of_wan_and_yi_covering_the_values(
     assert money_ticks(0, 0, "CNY") == ([0.0], ["¥0"])
 
 
+def test_a_day_by_day_chart_dates_its_axis_in_iso_months_in_chinese() -> None:
+    """Plotly knows no Chinese month names: "Jan 2026" on a Chinese page would be English; "2026-01" is not."""
+    from datetime import date
+
+    from dashboard.charts import path_to_target
+
+    def tick_format() -> str | None:
+        return path_to_target([date(2026, 1, 1), date(2026, 1, 2)], [0.1, 0.2], [0.0, 0.01], actual_name="a",
+                              target_name="b", percent=True).layout.xaxis.tickformat  # fmt: skip
+
+    with in_language("zh"):
+        assert tick_format() == "%Y-%m"
+    assert tick_format() is None  # English keeps Plotly's own month names
+
+
 @given(st.floats(min_value=1, max_value=1e13, allow_nan=False))
 def test_axis_ticks_start_at_zero_and_reach_the_top(top: float) -> None:
     values, labels = money_ticks(0, top, "CNY")
