@@ -291,6 +291,9 @@ def appeals_section(cockpit: Cockpit, who: work.Names) -> None:
             pl.format("{} – {}", "period_start", "period_end").alias("period"),
             *(pl.Series(name, [measure_names(m) for m in newest[name]], dtype=pl.String)
               for name in ("metrics", "corrected_metric")),
+            pl.Series("corrected_value", [corrected_shown(m, v) for m, v in
+                                          zip(newest["corrected_metric"], newest["corrected_value"], strict=True)],
+                      dtype=pl.String),  # as the form takes it: a rate in percent
         ).select("appeal_id", "collector", "period", "filed_on", "status", "metrics", "reason", "evidence",
                  "decided_on", "decision_note", "corrected_metric", "corrected_value", "filed_by", "decided_by")  # fmt: skip
         labels = {c: t(f"targets.col.{c}") for c in ("appeal_id", "metrics", "evidence", "decision_note",
@@ -302,6 +305,13 @@ def appeals_section(cockpit: Cockpit, who: work.Names) -> None:
         file_form(cockpit, who, window)
     with right:
         decide_form(cockpit, appeals, who)
+
+
+def corrected_shown(measure: str | None, value: float | None) -> str | None:
+    """A corrected figure as the decision form takes it: rates in percent, the score and satisfaction as numbers."""
+    if value is None:
+        return None
+    return f"{value:.2f}" if measure in ("score", "satisfaction") else share(value)
 
 
 def measure_names(codes: str | None) -> str | None:

@@ -138,3 +138,28 @@ def test_in_chinese_the_checks_defaults_refusals_and_appeals_are_chinese(app_on,
         assert not app.exception
         listed = app.dataframe[-1].value  # the appeals, newest first
         assert "回款率, 得分" in listed.iloc[0].tolist()
+
+
+def test_a_corrected_rate_is_entered_and_listed_in_percent(app_on, demo_copy_url) -> None:  # noqa: F811
+    taken = {r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM appeals WHERE period_start = '2026-07-01'")}
+    collector = next(r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM collectors ORDER BY 1")
+                     if r[0] not in taken)
+    app = app_on(demo_copy_url, script=PAGE)
+    app.selectbox(key="appeal_collector").set_value(collector)
+    app.date_input(key="appeal_day").set_value(date(2026, 9, 15))
+    app.multiselect(key="appeal_measures").set_value(["recovery_rate"])
+    app.text_area(key="appeal_reason").set_value("Cash booked to the wrong quarter")
+    app.date_input(key="appeal_filed_on").set_value(date(2026, 10, 5))
+    button(app, "File the appeal").click().run()
+    (appeal_id,) = rows(demo_copy_url, "SELECT max(appeal_id) FROM appeals")[0]
+    app.selectbox(key="decide_appeal").set_value(appeal_id)
+    app.radio(key="decide_decision").set_value("upheld")
+    app.selectbox(key="decide_measure").set_value("recovery_rate")
+    app.number_input(key="decide_value").set_value(90.0)
+    app.text_area(key="decide_note").set_value("Bank statement shows the cash in September")
+    app.date_input(key="decide_on").set_value(date(2026, 10, 20))
+    button(app, "Record the decision").click().run()
+    assert not app.exception
+    assert float(rows(demo_copy_url, "SELECT corrected_value FROM appeals WHERE appeal_id = :i", i=appeal_id)[0][0]) == 0.9
+    listed = next(d.value for d in app.dataframe if "corrected_value" in d.value.columns)
+    assert listed[listed["appeal_id"] == appeal_id].iloc[0]["corrected_value"] == "90.0 %"
