@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Engine, Select, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy import Engine, Select, String, Table, any_, bindparam, func, literal_column, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from data_access.db import schema
@@ -88,6 +88,17 @@ class ImportResult:
                  + (f", {c['rejected']:,} rejected" if c["rejected"] else "") for t, c in self.counts.items()]  # fmt: skip
         state = "written" if self.written else ("nothing to change" if self.valid else "NOT written")
         return f"{self.file} ({self.rows_read:,} rows, {self.profile}): {state}. " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A rule on a row: where ``bad`` holds, the row is reported with its ``value`` column's text."""
+
+    bad: pl.Expr
+    column: str
+    value: str
+    message: Callable[[dict], str]
+    fix: Callable[[dict], str]
 
 
 class _RollBack(Exception):
@@ -178,6 +189,7 @@ class _Importer:
         self.before: dict[str, int] = {}  # table -> highest primary key before the import
         self.next_id: dict[str, int] = {}
         self.rejected: dict[str, set[int]] = {}
+        self.known: dict[str, pl.DataFrame] = {}  # a table's rows on this chunk's keys, already read
 
     def begin(self, writer: Writer) -> None:
         self.writer = writer
@@ -206,6 +218,21 @@ class _Importer:
             self.problem(row["_row"], table, column, message(row), fix(row), row.get(value))
         return flagged.filter(~pl.col("_bad")).drop("_bad")
 
+    def flag_all(self, frame: pl.DataFrame, table: str, checks: list[_Check]) -> pl.DataFrame:
+        """``flag`` for several checks in one pass: a row is reported for the first check it fails (as if
+        flagged one check after the other) and the rows that pass them all are returned."""
+        if not checks:
+            return frame
+        first = pl.when(checks[0].bad.fill_null(False)).then(pl.lit(0, pl.Int16))
+        for i, check in enumerate(checks[1:], start=1):
+            first = first.when(check.bad.fill_null(False)).then(pl.lit(i, pl.Int16))
+        flagged = frame.with_columns(first.otherwise(None).alias("_check"))
+        failed = flagged.filter(pl.col("_check").is_not_null())
+        for i, check in enumerate(checks):
+            for row in failed.filter(pl.col("_check") == i).iter_rows(named=True):
+                self.problem(row["_row"], table, check.column, check.message(row), check.fix(row), row.get(check.value))
+        return flagged.filter(pl.col("_check").is_null()).drop("_check")
+
     def among(self, query: Select, column, values: list) -> pl.DataFrame:  # noqa: ANN001 - a Column
         """Rows of ``query`` whose ``column`` is one of ``values``, in one statement with one parameter
         (an array on PostgreSQL, a JSON list on SQLite): a chunk's 100,000 keys cost one round trip, not
@@ -216,12 +243,18 @@ class _Importer:
         if self.dialect == "postgresql":
             statement = query.where(column == any_(bindparam("keys", values, type_=ARRAY(column.type))))
             return self.writer.query_frame(statement, types)
+        # SQLite keeps dates as ISO text: read them as text and let Polars parse them (SQLAlchemy's
+        # per-value date conversion costs more than the query on 100,000 rows).
+        dates = [name for name, kind in types.items() if kind == pl.Date]
+        as_text = query.with_only_columns(*(type_coerce(c, String).label(c.name) if c.name in dates else c
+                                            for c in query.selected_columns))  # fmt: skip
+        text_types = {name: pl.String if name in dates else kind for name, kind in types.items()}
         parts = []
         for start in range(0, len(values), _SQLITE_VARIABLES):  # json_each takes any length; this bounds the text
             listed = select(literal_column("value")).select_from(
                 func.json_each(bindparam("keys", json.dumps(values[start:start + _SQLITE_VARIABLES], default=str))))
-            parts.append(self.writer.query_frame(query.where(column.in_(listed)), types))
-        return pl.concat(parts)
+            parts.append(self.writer.query_frame(as_text.where(column.in_(listed)), text_types))
+        return pl.concat(parts).with_columns(pl.col(name).str.to_date("%Y-%m-%d") for name in dates)
 
     # one chunk ----------------------------------------------------------------------------------
 
@@ -257,19 +290,19 @@ class _Importer:
                              f"{[f.name for f in missing]}; map them to a column, or give a constant as =value.")  # fmt: skip
         text = [pl.col(f"_raw_{f.name}").str.strip_chars().replace("", None).alias(f"_raw_{f.name}") for f in present]
         frame = raw.with_columns(text).with_columns(self.typed(f) for f in present)
+        checks: list[_Check] = []
         for f in present:
             column = self.describe(mapping, f.name)
             rawc = pl.col(f"_raw_{f.name}")
             if f.required and f.default is None:
-                frame = self.flag(frame, rawc.is_null(), spec.table, column, f"_raw_{f.name}",
-                                  lambda r, f=f: f"{f.name} is missing", lambda r, c=column: f"fill in {c} on this row")
-            frame = self.flag(frame, rawc.is_not_null() & pl.col(f.name).is_null(), spec.table, column,
-                              f"_raw_{f.name}", lambda r, f=f: self.unparsed(f),
-                              lambda r, f=f: self.unparsed_fix(f))  # fmt: skip
+                checks.append(_Check(rawc.is_null(), column, f"_raw_{f.name}", lambda r, f=f: f"{f.name} is missing",
+                                     lambda r, c=column: f"fill in {c} on this row"))  # fmt: skip
+            checks.append(_Check(rawc.is_not_null() & pl.col(f.name).is_null(), column, f"_raw_{f.name}",
+                                 lambda r, f=f: self.unparsed(f), lambda r, f=f: self.unparsed_fix(f)))  # fmt: skip
             if f.kind == MONEY:
-                frame = self.flag(frame, pl.col(f.name) < 0, spec.table, column, f"_raw_{f.name}",
-                                  lambda r, f=f: f"negative {f.name}",
-                                  lambda r: "amounts are positive; record a refund or reversal as a credit note")
+                checks.append(_Check(pl.col(f.name) < 0, column, f"_raw_{f.name}", lambda r, f=f: f"negative {f.name}",
+                                     lambda r: "amounts are positive; record a refund or reversal as a credit note"))
+        frame = self.flag_all(frame, spec.table, checks)
         defaults = [pl.col(f.name).fill_null(pl.lit(f.default)) for f in present if f.default is not None]
         absent = [pl.lit(f.default).alias(f.name) for f in spec.fields if f.name not in mapping.sources and f.kind != REF]
         frame = frame.with_columns(*defaults, *absent)
@@ -322,7 +355,10 @@ class _Importer:
             parent = schema.metadata.tables[f.parent]
             key_column = parent.c[target(f.parent).field(target(f.parent).key[0]).target]
             values = frame[f.name].drop_nulls().unique().to_list()
-            found = self.among(select(key_column.label(f.name), _pk(parent).label(f.target)), key_column, values)
+            wanted = [key_column.label(f.name), _pk(parent).label(f.target)]
+            if f.parent == "invoices" and spec.table in REDUCTIONS:  # what against_invoice checks, in the same query
+                wanted += [parent.c.issue_date.label("_issued"), parent.c.amount_cents.label("invoice_cents")]
+            found = self.among(select(*wanted), key_column, values)
             frame = frame.join(found.with_columns(pl.col(f.name).cast(pl.String)), on=f.name, how="left")
             noun = f.parent.removesuffix("s")
             frame = self.flag(frame, pl.col(f.name).is_not_null() & pl.col(f.target).is_null(), spec.table,
@@ -356,21 +392,21 @@ class _Importer:
 
     def against_invoice(self, frame: pl.DataFrame, table: str, day: str) -> pl.DataFrame:
         """A reduction dated before its invoice, and reductions beyond the invoice's amount, are problems."""
-        invoices = schema.invoices
-        ids = frame["invoice_id"].drop_nulls().unique().to_list()
-        info = self.among(select(invoices.c.invoice_id, invoices.c.issue_date,
-                                 invoices.c.amount_cents.label("invoice_cents")), invoices.c.invoice_id, ids)  # fmt: skip
-        frame = frame.join(info.rename({"issue_date": "_issued"}), on="invoice_id", how="left")
+        ids = frame["invoice_id"].drop_nulls().unique().to_list()  # "_issued" and "invoice_cents" came with the ids
         noun = {"payments": "payment", "credit_notes": "credit note", "write_offs": "write-off"}[table]
         frame = self.flag(frame, pl.col(day) < pl.col("_issued"), table, day, f"_raw_{day}",
                           lambda r: f"{noun} dated {r[day]}, before its invoice {r['invoice']} was issued ({r['_issued']})",
                           lambda r: f"correct the {noun}'s date or the invoice number")  # fmt: skip
-        # Reductions already in the database on these invoices, except the rows this chunk replaces.
+        # Reductions already in the database on these invoices, except the rows this chunk replaces. The
+        # table's own rows are kept for upsert's lookup of existing keys (same invoices: no second query).
         others = []
         for name, column in REDUCTIONS.items():
             source = schema.metadata.tables[name]
-            others.append(self.among(select(source.c.invoice_id, source.c[column].label("day"), source.c.amount_cents),
-                                     source.c.invoice_id, ids).with_columns(pl.lit(name).alias("_kind")))  # fmt: skip
+            rows = self.among(select(source), source.c.invoice_id, ids)
+            if name == table:
+                self.known[table] = rows
+            others.append(rows.select("invoice_id", pl.col(column).alias("day"), "amount_cents",
+                                      pl.lit(name).alias("_kind")))  # fmt: skip
         existing = pl.concat(others)
         replaced = frame.select("invoice_id", pl.col(day).alias("day"), pl.lit(table).alias("_kind"))
         kept = existing.join(replaced, on=["invoice_id", "day", "_kind"], how="anti")
@@ -470,8 +506,10 @@ class _Importer:
     def existing(self, table: Table, keys: list[str], wanted: pl.DataFrame) -> pl.DataFrame:
         """The table's rows whose business key is among ``wanted`` (queried by the key's first column)."""
         first = keys[0]
-        values = wanted[first].drop_nulls().unique().to_list()
-        found = self.among(select(table), table.c[first], values)
+        found = self.known.pop(table.name, None)  # read by against_invoice for a superset of these keys
+        if found is None:
+            values = wanted[first].drop_nulls().unique().to_list()
+            found = self.among(select(table), table.c[first], values)
         return found.join(wanted.unique(), on=keys, how="semi", nulls_equal=True)
 
 

@@ -181,14 +181,13 @@ def clean_money(column: pl.Expr, decimal: str) -> pl.Expr:
 
 
 def money_cents(canonical: pl.Expr) -> pl.Expr:
-    """Integer cents from ``clean_money``'s text, exact; null where it is not an amount with ≤ 2 decimals."""
+    """Integer cents from ``clean_money``'s text, exact; null where it is not an amount with ≤ 2 decimals.
+
+    The text is checked first (at most two decimals: nothing is rounded), then read as a decimal of scale 2
+    (exact, never a float) and scaled to cents."""
     valid = canonical.str.contains(_MONEY)
-    negative = canonical.str.starts_with("-")
-    digits = canonical.str.strip_prefix("-")
-    whole = digits.str.split(".").list.get(0, null_on_oob=True).cast(pl.Int64, strict=False)
-    fraction = digits.str.split(".").list.get(1, null_on_oob=True).fill_null("").str.pad_end(2, "0")
-    cents = whole * 100 + fraction.cast(pl.Int64, strict=False)
-    return pl.when(valid).then(pl.when(negative).then(-cents).otherwise(cents))
+    cents = (canonical.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False)
+    return pl.when(valid).then(cents)
 
 
 def parse_bool(column: pl.Expr) -> pl.Expr:

@@ -44,7 +44,8 @@ def export_files(tables: dict[str, pl.DataFrame], folder: Path) -> dict[str, Pat
                 units("advance_cents"), "recourse", "disputed"),
         "payments": tables["payments"].join(tables["invoices"].select("invoice_id", pl.col("invoice_number")
                                                                       .alias("invoice")), on="invoice_id")
-        .group_by("invoice", "payment_date").agg(pl.col("amount_cents").sum())  # one row per business key
+        .group_by("invoice", "payment_date", maintain_order=True).agg(pl.col("amount_cents").sum())  # one row per
+        # business key, in the generator's order (the order the demo writes them in: like for like)
         .select("invoice", "payment_date", units("amount_cents")),
     }  # fmt: skip
     paths = {}
