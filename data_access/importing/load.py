@@ -15,7 +15,8 @@ nothing — not even a table version. ``mode="valid"`` writes the valid rows and
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from data_access.importing.spec import BOOL, DATE, DECIMAL, INT, LOAD_ORDER, MON
 
 ALL, VALID = "all", "valid"
 LAST_IMPORT_META = "last_import"
+IMPORT_CACHE_KB = 32_768  # SQLite page cache during an import (bounded: the same for any file size)
 _SQLITE_VARIABLES = 30_000  # below SQLite's limit of bound values per statement
 REDUCTIONS = {"payments": "payment_date", "credit_notes": "credit_note_date", "write_offs": "write_off_date"}
 Progress = Callable[[int, int | None], None]
@@ -125,7 +127,8 @@ def import_file(engine: Engine, path: Path, profile: Profile, *, actor: str, mod
     details = {"file": name, "profile": profile.name, "mode": mode}
     importer = _Importer(result, mappings, max_problems, engine.dialect.name)
     try:
-        with audited_write(engine, actor=actor, action="import_file", tables=tables, details=details) as writer:
+        with audited_write(engine, actor=actor, action="import_file", tables=tables, details=details) as writer, \
+                page_cache(writer):
             importer.begin(writer)
             for chunk in parsing.read_chunks(path, encoding=result.encoding, chunk_rows=chunk_rows):
                 if result.rows_read == 0:
@@ -148,6 +151,25 @@ def import_file(engine: Engine, path: Path, profile: Profile, *, actor: str, mod
         return result
     result.written = True
     return result
+
+
+@contextmanager
+def page_cache(writer: Writer) -> Iterator[None]:
+    """On SQLite, a page cache of ``IMPORT_CACHE_KB`` for the import's transaction, then the previous size.
+
+    SQLite's default cache (2 MB) spills dirty index pages to the WAL again and again in a large
+    transaction; a fixed, bounded cache halves the time of writing 100,000s of rows. Connection tuning,
+    not a change of data: nothing to audit."""
+    connection = writer._connection  # noqa: SLF001 - the transaction's own connection, for a PRAGMA only
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def _row_count(path: Path, kind: str, encoding: str | None) -> int | None:
