@@ -16,6 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
+from data_access.messages import Message
+
 ENCODINGS = ("utf-8", "gbk")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d", "%d-%m-%Y", "%m-%d-%Y")
 DECIMALS = (".", ",")
@@ -36,7 +38,8 @@ def file_kind(path: Path) -> str:
         return "excel"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    raise ImportFileError(f"{path.name}: unknown file type {suffix or '(none)'}; use CSV, Excel (.xlsx) or Parquet.")
+    raise ImportFileError(Message("import.error.file_type", "{file}: unknown file type {suffix}; use CSV, Excel (.xlsx) "
+                                  "or Parquet.", file=path.name, suffix=suffix or "(none)"))
 
 
 def detect_encoding(path: Path) -> str:
@@ -48,7 +51,8 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise ImportFileError(f"{path.name}: the text is neither UTF-8 nor GBK; save it as UTF-8 (CSV UTF-8 in Excel).")
+    raise ImportFileError(Message("import.error.encoding", "{file}: the text is neither UTF-8 nor GBK; save it as UTF-8 "
+                                  "(CSV UTF-8 in Excel).", file=path.name))
 
 
 def _head(path: Path) -> bytes:
@@ -67,8 +71,9 @@ def _as_utf8(path: Path, encoding: str) -> Path:
                 out.write(block)
     except UnicodeDecodeError as problem:
         copy.unlink(missing_ok=True)
-        raise ImportFileError(f"{path.name}: not valid {encoding} at byte {problem.start}; "
-                              "choose the file's real encoding or save it as UTF-8.") from None  # fmt: skip
+        raise ImportFileError(Message("import.error.not_encoding", "{file}: not valid {encoding} at byte {byte}; "
+                                      "choose the file's real encoding or save it as UTF-8.", file=path.name,
+                                      encoding=encoding, byte=problem.start)) from None  # fmt: skip
     return copy
 
 
