@@ -28,9 +28,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from data_access.db import schema
 from data_access.db.writes import Writer, audited_write
 from data_access.importing import parsing
-from data_access.messages import Message
 from data_access.importing.mapping import PROFILE_META_PREFIX, Profile, TargetMapping, parse_profile, source_expr
 from data_access.importing.spec import BOOL, DATE, DECIMAL, INT, LOAD_ORDER, MONEY, REF, TEXT, Field, Target, target
+from data_access.messages import Message
 
 ALL, VALID = "all", "valid"
 LAST_IMPORT_META = "last_import"

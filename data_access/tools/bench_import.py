@@ -3,8 +3,11 @@
 Like for like: the demo generator's path for N invoices' regions, clients, debtors, invoices and payments
 (generate them, then one ``audited_write`` of bulk inserts, as ``rdash demo`` does) against ``rdash
 import``'s path for the same rows written to CSV files (read, parse, validate, upsert, chunk by chunk)
-into an empty database. Both totals and rows per second are printed side by side.
-Nothing here asserts a time: it is a printed comparison (docs/importing.md quotes a run).
+into an empty database. Both totals and rows per second are printed side by side, with the share of the
+bulk write both paths share (``Writer.insert_frame``), the import/demo ratios (wall and CPU) and the load
+average; the demo's write is also timed with the import's SQLite page cache, so the effect of that setting
+is seen apart from the import's own work. Nothing here asserts a time: it is a printed comparison
+(docs/importing.md quotes a run).
 """
 
 from __future__ import annotations
