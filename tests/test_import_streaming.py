@@ -56,8 +56,8 @@ def test_memory_stays_bounded_as_the_file_grows() -> None:
     small = peak_growth_kb(100_000, 25_000)
     large = peak_growth_kb(400_000, 25_000)
     # Four times the rows, in chunks of 25,000. Measured on the development machine (docs/importing.md):
-    # +46 MB peak for 100,000 rows, +99 MB for 400,000; the same 400,000 rows held whole (one chunk) take
-    # +325 MB, and a reader that holds the file (Polars' CSV scan did) adds about the file's size again.
+    # +45 MB peak for 100,000 rows, +75 MB for 400,000; the same 400,000 rows held whole (one chunk) take
+    # +284 MB, and a reader that holds the file (Polars' CSV scan did) adds about the file's size again.
     assert large < small + 100_000, (small, large)
 
 
