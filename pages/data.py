@@ -7,11 +7,12 @@ audited write (docs/importing.md). A mapping can be saved as a named profile and
 
 from dataclasses import replace
 
+import polars as pl
 import streamlit as st
 
 from dashboard import data, importer
 from dashboard.components import money_table
-from dashboard.i18n import t
+from dashboard.i18n import localized, t
 from dashboard.shell import freshness, open_page_allowing_empty
 from data_access.importing.load import ALL, VALID, ImportResult
 from data_access.importing.mapping import Profile, auto_mapping, simple_profile
@@ -94,14 +95,27 @@ def show_result(result: ImportResult) -> None:
                 labels={c: t(f"data.col.{c}") for c in counts.columns})  # fmt: skip
     if result.valid:
         return
-    report = result.report()
-    money_table(report, currency="", key="data_report", labels={c: t(f"data.col.{c}") for c in REPORT_COLUMNS},
-                height=320)  # fmt: skip
+    report = result.report(say=localized)  # problems and fixes in the reader's language
+    labels = {c: t(f"data.col.{c}") for c in REPORT_COLUMNS}
+    money_table(report, currency="", key="data_report", labels=labels, height=320)
     if result.problems_total > report.height:
         st.caption(t("data.report_cut", shown=f"{report.height:,}", total=f"{result.problems_total:,}"))
-    st.download_button(t("data.download_report"), data=lambda: report.write_csv().encode("utf-8-sig"),
+    st.download_button(t("data.download_report"), data=lambda: report_csv(report, labels),
                        file_name=f"import-report-{result.file}.csv", mime="text/csv", key="data_report_csv",
                        icon=":material/download:")  # fmt: skip
+
+
+def report_csv(report: pl.DataFrame, labels: dict[str, str]) -> bytes:
+    """The report as the reader sees it: headers and texts in their language (UTF-8 with a BOM for Excel)."""
+    return report.rename(labels).write_csv().encode("utf-8-sig")
+
+
+def summary(result: ImportResult) -> str:
+    """What an import wrote, in the reader's language."""
+    parts = [t("data.imported_table", table=t(f"data.table.{table}"), inserted=f"{c['inserted']:,}",
+               updated=f"{c['updated']:,}", unchanged=f"{c['unchanged']:,}", rejected=f"{c['rejected']:,}")
+             for table, c in result.counts.items()]  # fmt: skip
+    return t("data.imported", file=result.file, rows=f"{result.rows_read:,}", tables=t("error.list_separator").join(parts))
 
 
 def progress_bar():  # noqa: ANN201 - a progress callback
@@ -124,7 +138,7 @@ def check_section(upload: importer.Upload, profile: Profile) -> None:
         try:
             st.session_state["data_result"] = (fingerprint, importer.check(upload, profile, progress_bar()))
         except (ImportFileError, ValueError) as problem:
-            st.error(str(problem), icon=":material/error:")
+            st.error(localized(problem), icon=":material/error:")
             return
     if "data_result" not in st.session_state:
         st.caption(t("data.check_help"))
@@ -146,7 +160,7 @@ def check_section(upload: importer.Upload, profile: Profile) -> None:
     if st.button(label, key="data_import", type="primary", icon=":material/upload:", disabled=result.changed == 0):
         done = importer.run(upload, profile, mode, progress_bar())
         st.session_state.pop("data_result", None)
-        st.session_state["data_flash"] = done.summary() if done.written else t("data.not_written")
+        st.session_state["data_flash"] = summary(done) if done.written else t("data.not_written")
         st.rerun()
 
 
@@ -158,7 +172,7 @@ def save_section(profile: Profile) -> None:
             try:
                 importer.keep_profile(replace(profile, name=name.strip()))
             except ValueError as refused:
-                st.error(str(refused))
+                st.error(localized(refused))
             else:
                 st.session_state["data_flash"] = t("data.saved", name=name.strip())
                 st.rerun()
@@ -176,7 +190,7 @@ def main() -> None:
         try:
             preview, formats = formats_section(upload)
         except (ImportFileError, ValueError) as problem:
-            st.error(str(problem), icon=":material/error:")
+            st.error(localized(problem), icon=":material/error:")
         else:
             profile = mapping_section(preview, formats)
             if profile is not None:

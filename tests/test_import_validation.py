@@ -67,3 +67,33 @@ def test_the_valid_rows_are_written_only_when_asked(fresh_url, tmp_path: Path) -
     assert result.written and result.counts["invoices"] == {"inserted": 1, "updated": 0, "unchanged": 0, "rejected": 1}
     assert result.rejected_rows == {3}
     assert sorted(r[1] for r in snapshot(fresh_url)["invoices"]) == ["INV-1", "INV-10", "INV-2"]
+
+
+def test_a_chinese_reader_reads_the_problem_and_its_fix_in_chinese(tmp_path: Path) -> None:
+    """The report's texts are messages with keys: English by default, Chinese for a Chinese reader."""
+    from dashboard.i18n import localized
+
+    url = f"sqlite:///{tmp_path / 'zh.sqlite'}"
+    load_base(url, tmp_path)
+    result = import_table(url, tmp_path, "invoices", CASES["unparseable date"][1])
+    english = result.report().row(0, named=True)
+    chinese = result.report(say=lambda said: localized(said, "zh")).row(0, named=True)
+    assert (english["problem"], english["fix"]) == (
+        "issue_date is not a date in the format %Y-%m-%d",
+        "correct the date, or set the file's date format in the import settings")  # fmt: skip
+    assert (chinese["problem"], chinese["fix"]) == ("issue_date 不是格式为 %Y-%m-%d 的日期",
+                                                    "请更正日期，或在导入设置中指定文件的日期格式")  # fmt: skip
+    assert (chinese["row"], chinese["column"], chinese["value"]) == (2, "issue_date", "2026-13-45")
+
+
+def test_a_refusal_of_the_mapping_is_said_in_chinese_without_a_python_list(tmp_path: Path) -> None:
+    from dashboard.i18n import localized
+
+    url = f"sqlite:///{tmp_path / 'zh.sqlite'}"
+    load_base(url, tmp_path)
+    with pytest.raises(ValueError) as refused:
+        import_table(url, tmp_path, "invoices", "invoice_number,client,amount\nINV-9,Acme Trading,10.00\n")
+    assert str(refused.value) == ("invoices: the mapping gives no column for the required field(s) debtor, issue_date, "
+                                  "due_date; map them to a column, or give a constant as =value.")  # fmt: skip
+    assert localized(refused.value, "zh") == ("invoices：映射没有为必填字段 debtor, issue_date, due_date 指定列；"
+                                              "请将其映射到文件中的某一列，或用 =值 的形式给出常量。")  # fmt: skip

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from data_access.importing.spec import TARGETS, Target, target
+from data_access.messages import Message
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"
 PROFILE_META_PREFIX = "import_profile:"
@@ -167,8 +168,9 @@ def source_expr(source: object, columns: list[str]) -> pl.Expr:
 
 def _require(column: str, columns: list[str]) -> None:
     if column not in columns:
-        raise ValueError(f"The mapping names column {column!r}, which the file does not have; "
-                         f"its columns are {columns}. Fix the mapping or the file's header.")  # fmt: skip
+        raise ValueError(Message("import.error.no_column", "The mapping names column {column}, which the file does "
+                                 "not have; its columns are {columns}. Fix the mapping or the file's header.",
+                                 column=repr(column), columns=", ".join(columns)))  # fmt: skip
 
 
 __all__ = ["TARGETS", "Profile", "TargetMapping", "auto_mapping", "load_profile", "parse_profile", "shipped_profiles"]

@@ -8,6 +8,7 @@ integer cents, never through a float.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
+from data_access.messages import Message
 
 ENCODINGS = ("utf-8", "gbk")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d", "%d-%m-%Y", "%m-%d-%Y")
@@ -36,7 +39,8 @@ def file_kind(path: Path) -> str:
         return "excel"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    raise ImportFileError(f"{path.name}: unknown file type {suffix or '(none)'}; use CSV, Excel (.xlsx) or Parquet.")
+    raise ImportFileError(Message("import.error.file_type", "{file}: unknown file type {suffix}; use CSV, Excel (.xlsx) "
+                                  "or Parquet.", file=path.name, suffix=suffix or "(none)"))
 
 
 def detect_encoding(path: Path) -> str:
@@ -48,7 +52,8 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise ImportFileError(f"{path.name}: the text is neither UTF-8 nor GBK; save it as UTF-8 (CSV UTF-8 in Excel).")
+    raise ImportFileError(Message("import.error.encoding", "{file}: the text is neither UTF-8 nor GBK; save it as UTF-8 "
+                                  "(CSV UTF-8 in Excel).", file=path.name))
 
 
 def _head(path: Path) -> bytes:
@@ -67,8 +72,9 @@ def _as_utf8(path: Path, encoding: str) -> Path:
                 out.write(block)
     except UnicodeDecodeError as problem:
         copy.unlink(missing_ok=True)
-        raise ImportFileError(f"{path.name}: not valid {encoding} at byte {problem.start}; "
-                              "choose the file's real encoding or save it as UTF-8.") from None  # fmt: skip
+        raise ImportFileError(Message("import.error.not_encoding", "{file}: not valid {encoding} at byte {byte}; "
+                                      "choose the file's real encoding or save it as UTF-8.", file=path.name,
+                                      encoding=encoding, byte=problem.start)) from None  # fmt: skip
     return copy
 
 
@@ -85,8 +91,7 @@ def read_chunks(path: Path, *, encoding: str | None = None, chunk_rows: int = 10
     if kind == "csv":
         source = _as_utf8(path, encoding or detect_encoding(path))
         try:
-            reader = pl.scan_csv(source, infer_schema=False, encoding="utf8", separator=_separator(source))
-            yield from _numbered(reader.collect_batches(chunk_size=chunk_rows))
+            yield from _numbered(_csv_frames(source, _separator(source), chunk_rows))
         finally:
             if source != path:
                 source.unlink(missing_ok=True)
@@ -99,6 +104,59 @@ def read_chunks(path: Path, *, encoding: str | None = None, chunk_rows: int = 10
         except ImportError as missing:  # pragma: no cover - fastexcel is pinned in requirements.lock
             raise ImportFileError(f"Reading Excel needs fastexcel ({missing}); save the sheet as CSV.") from None
         yield from _numbered(_excel_as_text(frame).iter_slices(chunk_rows))
+
+
+CSV_BLOCK_BYTES = 1 << 23  # bytes of a CSV file parsed at a time: memory is bounded by this and the chunk
+
+
+def _csv_frames(path: Path, separator: str, chunk_rows: int, block_bytes: int = CSV_BLOCK_BYTES) -> Iterator[pl.DataFrame]:
+    """A CSV file's rows as text frames of ``chunk_rows`` rows, reading ``block_bytes`` at a time.
+
+    Polars' CSV scan holds the whole file in memory while it streams batches (a 100 MB file costs 100 MB
+    more), so the file is cut here into blocks at line ends outside quotes (an even number of ``"``
+    before the cut: a quoted value may span lines) and each block is parsed with the header in front."""
+    with path.open("rb") as handle:
+        pending = b""
+        while (cut := _line_end(pending, first=True)) < 0:  # the header: the first complete record
+            block = handle.read(block_bytes)
+            if not block:
+                cut = len(pending)
+                break
+            pending += block
+        header, pending = pending[:cut], pending[cut:]
+        if not header.endswith(b"\n"):
+            header += b"\n"
+        buffered: list[pl.DataFrame] = []
+        held = 0
+        while True:
+            block = handle.read(block_bytes)
+            data = pending + block
+            cut = _line_end(data) if block else len(data)
+            if cut < 0:  # one record longer than a block: read on
+                pending = data
+                continue
+            body, pending = data[:cut], data[cut:]
+            if body.strip():
+                frame = pl.read_csv(io.BytesIO(header + body), infer_schema=False, separator=separator,
+                                    encoding="utf8")  # fmt: skip
+                buffered.append(frame)
+                held += frame.height
+            while held >= chunk_rows or (not block and held):
+                whole = pl.concat(buffered) if len(buffered) > 1 else buffered[0]
+                yield whole.head(chunk_rows)
+                rest = whole.slice(chunk_rows)
+                buffered, held = ([rest] if rest.height else []), rest.height
+            if not block:
+                return
+
+
+def _line_end(data: bytes, first: bool = False) -> int:
+    """The index just after the last (or ``first``) line end of ``data`` that is not inside a quoted value;
+    -1 if there is none."""
+    end = data.find(b"\n") if first else data.rfind(b"\n")
+    while end >= 0 and data.count(b'"', 0, end) % 2:
+        end = data.find(b"\n", end + 1) if first else data.rfind(b"\n", 0, end)
+    return end + 1 if end >= 0 else -1
 
 
 def _excel_as_text(frame: pl.DataFrame) -> pl.DataFrame:
@@ -189,14 +247,13 @@ def clean_money(column: pl.Expr, decimal: str) -> pl.Expr:
 
 
 def money_cents(canonical: pl.Expr) -> pl.Expr:
-    """Integer cents from ``clean_money``'s text, exact; null where it is not an amount with ≤ 2 decimals."""
+    """Integer cents from ``clean_money``'s text, exact; null where it is not an amount with ≤ 2 decimals.
+
+    The text is checked first (at most two decimals: nothing is rounded), then read as a decimal of scale 2
+    (exact, never a float) and scaled to cents."""
     valid = canonical.str.contains(_MONEY)
-    negative = canonical.str.starts_with("-")
-    digits = canonical.str.strip_prefix("-")
-    whole = digits.str.split(".").list.get(0, null_on_oob=True).cast(pl.Int64, strict=False)
-    fraction = digits.str.split(".").list.get(1, null_on_oob=True).fill_null("").str.pad_end(2, "0")
-    cents = whole * 100 + fraction.cast(pl.Int64, strict=False)
-    return pl.when(valid).then(pl.when(negative).then(-cents).otherwise(cents))
+    cents = (canonical.cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64, strict=False)
+    return pl.when(valid).then(cents)
 
 
 def parse_bool(column: pl.Expr) -> pl.Expr:
