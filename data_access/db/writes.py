@@ -278,11 +278,23 @@ def _attach(connection: Connection, staged: Staging) -> Callable[[], None]:
 
 
 def _check_foreign_keys(connection: Connection, tables: frozenset[str]) -> None:
+    """Refuse the write if a row of ``tables`` refers to a missing parent.
+
+    One query per foreign key, ``fk NOT IN (SELECT key FROM parent)``: SQLite walks the child through its
+    index on the foreign key, so it probes the parent's keys in ascending order, page after page. (PRAGMA
+    foreign_key_check probes in the child's row order, one random parent page per row: at 10M invoices
+    that reads the book dozens of times over.)"""
     problems = []
     for name in sorted(tables):
-        problems += connection.exec_driver_sql(f'PRAGMA main.foreign_key_check("{name}")').all()[:5]
+        for key in metadata.tables[name].foreign_keys:
+            child, parent = key.parent, key.column
+            found = connection.exec_driver_sql(
+                f'SELECT rowid FROM main."{name}" WHERE "{child.name}" IS NOT NULL AND "{child.name}" NOT IN '
+                f'(SELECT "{parent.name}" FROM main."{parent.table.name}") LIMIT 5'
+            ).all()  # fmt: skip
+            problems += [(name, rowid, parent.table.name) for (rowid,) in found]
     if problems:
-        shown = "; ".join(f"{table} row {rowid} refers to a missing {parent}" for table, rowid, parent, _fk in problems[:5])
+        shown = "; ".join(f"{table} row {rowid} refers to a missing {parent}" for table, rowid, parent in problems[:5])
         raise WriteRefused(f"The bulk write breaks foreign keys ({shown}); nothing was written.")
 
 
