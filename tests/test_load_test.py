@@ -27,3 +27,5 @@ def test_two_sessions_each_draw_the_page_and_redraw_it_after_a_filter_change(dem
     assert len(result.page_seconds) == 2 and len(result.change_seconds) == 2
     assert result.url_path == "overview" and result.rss_mb > 0
     assert lines[-1].startswith("2 simultaneous sessions on /overview: 0 errors; page drawn median")
+    scripts, pages = sorted(result.script_seconds), sorted(result.page_seconds)
+    assert len(scripts) == 2 and all(script <= page for script, page in zip(scripts, pages, strict=True))

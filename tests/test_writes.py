@@ -156,7 +156,8 @@ def test_a_staged_bulk_write_stores_the_rows_and_audits_them_as_insert_frame_doe
     changes = [s.read("audit_log", Scope.everything())["changes"][0] for s in stores]
     assert changes[0] == changes[1] and '"rows":2' in changes[0]
     assert stores[0].versions()["regions"] == 1
-    assert not list(tmp_path.glob(".rdash-staging-*")) and not list(Path(tempfile.gettempdir()).glob(".rdash-staging-*"))
+    leftovers = [*tmp_path.glob(".rdash-staging-*"), *Path(tempfile.gettempdir()).glob(".rdash-staging-*")]
+    assert not leftovers  # the scratch file is gone
 
 
 def test_a_failed_staged_write_leaves_nothing_and_foreign_keys_are_checked_again_after(fresh) -> None:

@@ -144,7 +144,8 @@ class Writer:
             for _name, sql in indexes:
                 self._connection.exec_driver_sql(sql)
         self.changes.append({"table": table_name, "op": "bulk_insert", "key": None, "before": None,
-                             "after": {"rows": staged.rows, "columns": staged.columns, "sha256": staged.sha256}})  # fmt: skip
+                             "after": {"rows": staged.rows, "columns": staged.columns,
+                                       "sha256": staged.sha256}})  # fmt: skip
 
 
 STAGING_SCHEMA = "rdash_staging"

@@ -1,7 +1,8 @@
 """A deterministic demo portfolio of a Chinese factoring company, generated without row loops.
 
 ``generate(n_invoices, seed, end)`` returns one Polars frame per table (``generate_tables`` yields them
-one at a time, so a loader never holds them all); ``seed_demo`` writes them in one audited transaction. The same (n_invoices, seed, end) always gives the same data.
+one at a time, so a loader never holds them all); ``seed_demo`` writes them in one audited transaction.
+The same (n_invoices, seed, end) always gives the same data.
 
 The portfolio carries the relationships the product's pages are meant to find:
 - lower ratings pay later and default more; ratings drift, and defaulters are downgraded first;

@@ -106,10 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     load_test.add_argument("--invoices", type=int, default=1_000_000)
     load_test.add_argument("--seed", type=int, default=settings.demo_seed)
     load_test.add_argument("--database-url", default=None,
-                           help="the database to serve (default: the benchmark's data/bench-N.sqlite, built if missing)")
-    load_test.add_argument("--page", default=None, help="url path of the page (default: the menu's first, the Overview)")
+                           help="the database to serve (default: the benchmark's data/bench-N.sqlite, built "
+                                "if missing)")
+    load_test.add_argument("--page", default=None,
+                           help="url path of the page (default: the menu's first, the Overview)")
     load_test.add_argument("--port", type=int, default=None, help="the app's port (default: a free one)")
-    load_test.add_argument("--timeout", type=float, default=600, help="seconds before an unfinished session is an error")
+    load_test.add_argument("--timeout", type=float, default=600,
+                           help="seconds before an unfinished session is an error")
     # The pack is drawn by the dashboard's figures; data_access never imports the dashboard, so ``rdash pack``
     # runs ``python -m dashboard.pack`` with the arguments as given (its --help lists them).
     commands.add_parser("pack", add_help=False, help="write a risk meeting's pack (HTML, Excel, PDF) for a date and filters")

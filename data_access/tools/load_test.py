@@ -53,6 +53,7 @@ class LoadResult:
     sessions: int
     url_path: str
     page_seconds: list[float] = field(default_factory=list)  # per session whose page was drawn
+    script_seconds: list[float] = field(default_factory=list)  # of it, until the server's script had finished
     change_seconds: list[float] = field(default_factory=list)  # per session whose filter change was redrawn
     errors: list[str] = field(default_factory=list)  # one line per failed session
     warm_rss_mb: float = 0.0  # app process and its readers after the warm-up visit (one session)
@@ -63,7 +64,8 @@ class LoadResult:
 
     def summary(self) -> str:
         return (f"{self.sessions} simultaneous sessions on /{self.url_path}: {len(self.errors)} errors; page drawn "
-                f"{_spread(self.page_seconds)}; filter change {_spread(self.change_seconds)}; server memory "
+                f"{_spread(self.page_seconds)} (the server's script finished after "
+                f"{_spread(self.script_seconds)}); filter change {_spread(self.change_seconds)}; server memory "
                 f"{self.warm_rss_mb:,.0f} MB after one session, {self.rss_mb:,.0f} MB after all (peak of the app "
                 f"process {self.peak_rss_mb:,.0f} MB); {self.seconds:.0f} s in all, load average "
                 f"{self.load_average:.1f}")  # fmt: skip
@@ -127,6 +129,7 @@ def run(database_url: str, sessions: int = 20, *, url_path: str | None = None, p
                         result.errors.append(f"session {index + 1}: an error shown on the page")
                     elif state[index] == "loading":
                         result.page_seconds.append(done[0] / 1000)  # browser time since the navigation began
+                        result.script_seconds.append(done[1] / 1000)
                         bb._region_box(page).locator("input").click(timeout=60_000)
                         page.keyboard.type(bb.REGION_TYPED)
                         pressed_at[index] = page.evaluate("performance.now()")
