@@ -118,7 +118,6 @@ class Writer:
         self.changes.append({"table": table_name, "op": "bulk_insert", "key": None, "before": None,
                              "after": {"rows": frame.height, "columns": frame.columns, "sha256": digest}})  # fmt: skip
 
-
     def insert_staged(self, table_name: str) -> None:
         """Append the frame staged under ``table_name`` (``audited_write(..., staged=...)``), by ``INSERT ...
         SELECT`` from the attached scratch file. Recorded as ``insert_frame`` records it: row count and the
@@ -162,7 +161,7 @@ class StagedTable:
 class Staging:
     """Frames staged for one audited bulk write, in a scratch SQLite file written through ADBC (``adbc_ingest``).
 
-    Made by ``staging()``; ``add`` appends a frame (several calls per table append); then
+    Made by ``staging()``; ``add`` stages a frame (one call per table); then
     ``audited_write(..., staged=staging)`` attaches the file and ``Writer.insert_staged`` copies each
     table into the real database, inside the audited transaction. Dates are staged as ISO text and
     booleans as 0/1, the way SQLAlchemy stores them in SQLite.
@@ -231,8 +230,8 @@ def audited_write(engine: Engine, *, actor: str, action: str, tables: Iterable[s
 
     ``staged`` (SQLite only): frames staged by ``staging()`` for ``Writer.insert_staged``. The scratch file
     is attached before the transaction begins (SQLite cannot attach inside one) and foreign keys are
-    checked once for the whole write, by ``PRAGMA foreign_key_check`` before the audit entry, instead of
-    row by row (the row-by-row check triples the copy's time); a violation refuses the write.
+    checked once for the whole write, before the audit entry (``_check_foreign_keys``), instead of row
+    by row (the row-by-row check triples the copy's time); a violation refuses the write.
     """
     declared = frozenset(tables)
     unknown = declared - set(metadata.tables) | (declared & {"audit_log", "table_versions"})
@@ -265,16 +264,21 @@ def _attach(connection: Connection, staged: Staging) -> Callable[[], None]:
     cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while copying and indexing
-    connection.exec_driver_sql(f"ATTACH DATABASE ? AS {STAGING_SCHEMA}", (str(staged.path),))
-    connection.commit()
 
-    def restore() -> None:
+    def restore(attached: bool = True) -> None:  # foreign keys first: the pooled connection must get them back
         connection.rollback()  # nothing is open after a commit; after a failure, make sure
-        connection.exec_driver_sql(f"DETACH DATABASE {STAGING_SCHEMA}")
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
         connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+        if attached:
+            connection.exec_driver_sql(f"DETACH DATABASE {STAGING_SCHEMA}")
         connection.commit()
 
+    try:
+        connection.exec_driver_sql(f"ATTACH DATABASE ? AS {STAGING_SCHEMA}", (str(staged.path),))
+        connection.commit()
+    except Exception:
+        restore(attached=False)
+        raise
     return restore
 
 
