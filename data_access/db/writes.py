@@ -263,7 +263,7 @@ def _attach(connection: Connection, staged: Staging) -> Callable[[], None]:
     """Attach the staging file, foreign keys off and a larger page cache for the copy; returns the undo."""
     cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-    connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while copying and indexing
+    connection.exec_driver_sql("PRAGMA cache_size=-1048576")  # 1 GB while copying, indexing and checking keys
 
     def restore(attached: bool = True) -> None:  # foreign keys first: the pooled connection must get them back
         connection.rollback()  # nothing is open after a commit; after a failure, make sure
