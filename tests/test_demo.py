@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 
 from data_access.metrics.buckets import Buckets
-from data_access.demo.generator import CNY, GRADES, generate
+from data_access.db.schema import metadata
+from data_access.demo.generator import CNY, GRADES, generate, generate_tables
 from data_access.book.portfolio import Portfolio, reductions_frame
 from data_access.metrics.snapshots import month_ends, snapshots
 
@@ -33,6 +34,17 @@ def test_the_same_seed_gives_the_same_portfolio() -> None:
     for name, frame in first.items():
         assert frame.equals(second[name]), name
     assert not generate(3_000, seed=6, end=END)["invoices"].equals(first["invoices"])
+
+
+def test_tables_come_one_at_a_time_parents_before_children() -> None:
+    """A loader writes each table as it comes (PostgreSQL checks every foreign key at once), so a table's
+    parents must have come before it."""
+    seen: list[str] = []
+    for name, _frame in generate_tables(1_000, seed=1, end=END):
+        parents = {key.column.table.name for key in metadata.tables[name].foreign_keys} - {name}
+        assert parents <= set(seen), (name, parents - set(seen))
+        seen.append(name)
+    assert len(seen) == len(set(seen)) == 21
 
 
 def test_default_size_has_the_shape_the_brief_asks_for(demo) -> None:

@@ -1,14 +1,18 @@
 """The write door: one transaction with per-table versions and an audit entry; bad input changes nothing."""
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
+import polars as pl
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from data_access.db import schema
 from data_access.db.engine import migrate, open_engine, schema_problem
 from data_access.db.store import Scope, Store
-from data_access.db.writes import WriteRefused, audited_write
+from data_access.db.writes import WriteRefused, audited_write, staging
 from data_access.demo.seeding import seed_demo
 
 
@@ -123,3 +127,80 @@ def test_a_missing_sqlite_file_is_explained_and_not_created(tmp_path) -> None:
 def test_an_unreachable_database_is_explained() -> None:
     problem = schema_problem(open_engine("postgresql+psycopg://nobody@127.0.0.1:1/nowhere"))
     assert problem.startswith("Cannot connect to postgresql+psycopg://nobody@127.0.0.1:1/nowhere")
+
+
+def staged_regions(engine, frame, **write) -> None:  # noqa: ANN001
+    with staging() as staged:
+        staged.add("regions", frame)
+        with audited_write(engine, actor="tester", action="bulk_regions", tables=("regions",), staged=staged) as w:
+            w.insert_staged("regions")
+            if write.get("then_fail"):
+                raise RuntimeError("failed after the copy")
+
+
+REGIONS = pl.DataFrame({"region_id": [1, 2], "name": ["Hainan", "Tibet"], "name_zh": ["海南", "西藏"]})
+
+
+def test_a_staged_bulk_write_stores_the_rows_and_audits_them_as_insert_frame_does(tmp_path) -> None:
+    engines = []
+    for name in ("staged", "direct"):
+        engine = open_engine(f"sqlite:///{tmp_path / name}.sqlite")
+        migrate(engine)
+        engines.append(engine)
+    staged_regions(engines[0], REGIONS)
+    with audited_write(engines[1], actor="tester", action="bulk_regions", tables=("regions",)) as w:
+        w.insert_frame("regions", REGIONS)
+    stores = [Store(e.url.render_as_string()) for e in engines]
+    assert stores[0].read("regions", Scope.everything()).sort("region_id").rows() == [(1, "Hainan", "海南"),
+                                                                                      (2, "Tibet", "西藏")]  # fmt: skip
+    changes = [s.read("audit_log", Scope.everything())["changes"][0] for s in stores]
+    assert changes[0] == changes[1] and '"rows":2' in changes[0]
+    assert stores[0].versions()["regions"] == 1
+    leftovers = [*tmp_path.glob(".rdash-staging-*"), *Path(tempfile.gettempdir()).glob(".rdash-staging-*")]
+    assert not leftovers  # the scratch file is gone
+
+
+def test_a_failed_staged_write_leaves_nothing_and_foreign_keys_are_checked_again_after(fresh) -> None:
+    before = counts(fresh)
+    with pytest.raises(RuntimeError, match="failed after the copy"):
+        staged_regions(fresh, REGIONS, then_fail=True)
+    assert counts(fresh) == before
+    with pytest.raises(IntegrityError):  # the pooled connection has its foreign keys back on
+        with audited_write(fresh, actor="tester", action="x", tables=("collectors",)) as w:
+            w.insert("collectors", {"collector_id": 1, "name": "Wang", "region_id": 99, "level": "junior",
+                                    "hire_date": date(2020, 1, 1), "capacity": 60, "active": True})  # fmt: skip
+
+
+def test_a_staged_write_that_breaks_a_foreign_key_is_refused_whole(fresh) -> None:
+    collectors = pl.DataFrame({"collector_id": [1], "name": ["Wang"], "region_id": [99], "level": ["junior"],
+                               "hire_date": [date(2020, 1, 1)], "capacity": [60], "active": [True]})  # fmt: skip
+    before = counts(fresh)
+    with staging() as staged:
+        staged.add("regions", REGIONS)
+        staged.add("collectors", collectors)
+        with pytest.raises(WriteRefused, match="collectors row 1 refers to a missing regions"):
+            with audited_write(fresh, actor="t", action="x", tables=("regions", "collectors"), staged=staged) as w:
+                w.insert_staged("regions")
+                w.insert_staged("collectors")
+    assert counts(fresh) == before
+
+
+def test_a_staged_copy_into_an_empty_table_keeps_its_indexes(fresh) -> None:
+    def indexes() -> list:
+        with fresh.connect() as connection:
+            return connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                              "AND tbl_name = 'collectors' ORDER BY name").all()  # fmt: skip
+
+    before = indexes()
+    collectors = pl.DataFrame({"collector_id": [1], "name": ["Wang"], "region_id": [2], "level": ["junior"],
+                               "hire_date": [date(2020, 1, 1)], "capacity": [60], "active": [True]})  # fmt: skip
+    with staging() as staged:
+        staged.add("regions", REGIONS)
+        staged.add("collectors", collectors)
+        with audited_write(fresh, actor="t", action="x", tables=("regions", "collectors"), staged=staged) as w:
+            w.insert_staged("regions")
+            w.insert_staged("collectors")
+    assert indexes() == before and any("region_id" in sql for _name, sql in before)
+    with fresh.connect() as connection:
+        assert connection.exec_driver_sql("SELECT region_id, hire_date, active FROM collectors").all() == [
+            (2, "2020-01-01", 1)]  # stored as SQLAlchemy stores a date and a boolean in SQLite

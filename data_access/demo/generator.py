@@ -1,7 +1,8 @@
 """A deterministic demo portfolio of a Chinese factoring company, generated without row loops.
 
-``generate(n_invoices, seed, end)`` returns one Polars frame per table; ``seed_database`` writes
-them in one audited transaction. The same (n_invoices, seed, end) always gives the same data.
+``generate(n_invoices, seed, end)`` returns one Polars frame per table (``generate_tables`` yields them
+one at a time, so a loader never holds them all); ``seed_demo`` writes them in one audited transaction.
+The same (n_invoices, seed, end) always gives the same data.
 
 The portfolio carries the relationships the product's pages are meant to find:
 - lower ratings pay later and default more; ratings drift, and defaulters are downgraded first;
@@ -12,11 +13,12 @@ The portfolio carries the relationships the product's pages are meant to find:
 - promises kept, partly kept and broken; ladders climbed in order; rare compliance incidents;
   surveys; write-offs after long delinquency; legal cases with partial recoveries, stage by stage.
 
-``generate`` runs one named step per table or group of tables, all drawing from one numpy Generator.
+``generate_tables`` runs one named step per table or group of tables, all drawing from one numpy Generator.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -69,6 +71,11 @@ def _days(d: date) -> int:
 
 def _dates(days: np.ndarray) -> pl.Series:
     return pl.Series(days.astype(np.int32)).cast(pl.Date)
+
+
+def _labels(names: list[str], codes: np.ndarray) -> pl.Series:
+    """``names[code]`` for every code, as a Polars string column."""
+    return pl.Series(names, dtype=pl.String).gather(codes)
 
 
 def _share(column: int) -> np.ndarray:
@@ -223,7 +230,17 @@ class Actions:
 
 
 def generate(n_invoices: int = 200_000, seed: int = 7, end: date | None = None) -> dict[str, pl.DataFrame]:
-    """All tables of a demo portfolio covering the three years up to ``end`` (default today).
+    """All tables of a demo portfolio covering the three years up to ``end`` (default today)."""
+    return dict(generate_tables(n_invoices, seed, end))
+
+
+def generate_tables(
+    n_invoices: int = 200_000, seed: int = 7, end: date | None = None
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """The tables of ``generate``, one at a time as each is made, parents before children (a valid load order).
+
+    A loader writes each table and lets it go, so only the step arrays stay in memory, never every table
+    at once (at 10M invoices the tables alone are gigabytes). The data is the same as ``generate``'s.
 
     Every step draws from the one generator in turn, so the steps must run in this order: moving a
     step, or adding a draw to one, changes every table generated after it.
@@ -233,29 +250,42 @@ def generate(n_invoices: int = 200_000, seed: int = 7, end: date | None = None) 
     window = Window.ending(end)
     rng = np.random.default_rng(seed)
 
-    t: dict[str, pl.DataFrame] = {"regions": _regions()}
-    staff, t["collectors"] = _collectors(rng, shape, window)
-    clients, t["clients"] = _clients(rng, shape)
-    debtors, t["debtors"] = _debtors(rng, shape, window)
-    grade, t["debtor_ratings"] = _ratings(rng, debtors, window)
-    book, t["assignments"] = _assignments(rng, staff, debtors, grade, window)
-    inv, t["invoices"] = _invoices(rng, shape, window, debtors, clients)
+    yield "regions", _regions()
+    staff, table = _collectors(rng, shape, window)
+    yield "collectors", table
+    clients, table = _clients(rng, shape)
+    yield "clients", table
+    debtors, table = _debtors(rng, shape, window)
+    yield "debtors", table
+    grade, table = _ratings(rng, debtors, window)
+    yield "debtor_ratings", table
+    book, table = _assignments(rng, staff, debtors, grade, window)
+    yield "assignments", table
+    inv, table = _invoices(rng, shape, window, debtors, clients)
+    yield "invoices", table
+    del table  # the loader has written it: drop it before the biggest steps
     s = _settle(rng, window, staff, debtors, grade, book, inv)
-    split, t["payments"] = _payments(rng, window, inv, s)
-    t["credit_notes"] = _credit_notes(rng, window, inv, s)
-    t["write_offs"] = _write_offs(window, inv, s)
-    t["recoveries"] = _recoveries(rng, window, inv, s)
-    actions, t["collection_actions"] = _collection_actions(rng, window, inv, s, book)
-    t["promises"] = _promises(rng, actions, inv, s, split)
-    t["credit_events"] = _credit_events(rng, window, debtors, grade)
-    t["escalations"] = _escalations(rng, window, staff, debtors, book)
-    t["legal_cases"] = _legal_cases(rng, window, debtors, inv, s)
-    t["legal_case_stages"] = _legal_case_stages(t["legal_cases"])
-    t["satisfaction_surveys"] = _surveys(rng, window, staff, book, inv, s)
-    t["compliance_incidents"] = _compliance_incidents(rng, window, shape.n_collectors)
-    t["targets"] = _default_targets(date.fromordinal(EPOCH.toordinal() + window.start_day), end)
-    t["appeals"] = _appeals(rng, shape.n_collectors, window.start_day, window.end_day)
-    return t
+    split, table = _payments(rng, window, inv, s)
+    yield "payments", table
+    del table
+    yield "credit_notes", _credit_notes(rng, window, inv, s)
+    yield "write_offs", _write_offs(window, inv, s)
+    yield "recoveries", _recoveries(rng, window, inv, s)
+    actions, table = _collection_actions(rng, window, inv, s, book)
+    yield "collection_actions", table
+    del table
+    yield "promises", _promises(rng, actions, inv, s, split)
+    del actions, split
+    yield "credit_events", _credit_events(rng, window, debtors, grade)
+    yield "escalations", _escalations(rng, window, staff, debtors, book)
+    legal_cases = _legal_cases(rng, window, debtors, inv, s)
+    yield "legal_cases", legal_cases
+    yield "legal_case_stages", _legal_case_stages(legal_cases)
+    yield "satisfaction_surveys", _surveys(rng, window, staff, book, inv, s)
+    del inv, s
+    yield "compliance_incidents", _compliance_incidents(rng, window, shape.n_collectors)
+    yield "targets", _default_targets(date.fromordinal(EPOCH.toordinal() + window.start_day), end)
+    yield "appeals", _appeals(rng, shape.n_collectors, window.start_day, window.end_day)
 
 
 def _regions() -> pl.DataFrame:
@@ -654,15 +684,9 @@ def _collection_actions(
     a_collector = book.collector_at(a_debtor, a_day)
     days_to_pay = s.settle[a_inv] - a_day
     promise = (a_step >= 2) & (rng.random(a_inv.size) < np.where(days_to_pay <= 14, 0.55, 0.12))
-    outcome = np.where(
-        promise,
-        "promise",
-        np.array(["no_answer", "contacted", "refused", "wrong_contact"])[
-            rng.choice(4, size=a_inv.size, p=[0.40, 0.42, 0.13, 0.05])
-        ],
-    )
+    # Outcomes and channels stay codes until the frame is built: numpy strings cost 52 bytes an action.
+    outcome = np.where(promise, 0, 1 + rng.choice(4, size=a_inv.size, p=[0.40, 0.42, 0.13, 0.05]))
     aorder = np.lexsort((a_inv, a_day))
-    channels = np.array([c for _, c, _ in LADDER])
     esc_levels = np.array([lv for _, _, lv in LADDER])
     table = pl.DataFrame(
         {
@@ -671,8 +695,8 @@ def _collection_actions(
             "invoice_id": inv.id[a_inv[aorder]],
             "collector_id": a_collector[aorder] + 1,
             "action_date": _dates(a_day[aorder]),
-            "channel": channels[a_step[aorder]],
-            "outcome": outcome[aorder],
+            "channel": _labels([c for _, c, _ in LADDER], a_step[aorder]),
+            "outcome": _labels(["promise", "no_answer", "contacted", "refused", "wrong_contact"], outcome[aorder]),
             "escalation_level": esc_levels[a_step[aorder]],
         }
     )

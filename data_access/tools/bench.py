@@ -91,7 +91,7 @@ class Results:
     browser_note: str = ""
 
 
-def demo_database(n_invoices: int, seed: int, url: str | None) -> tuple[str, float | None, float | None]:
+def demo_database(n_invoices: int, seed: int, url: str | None, log=None) -> tuple[str, float | None, float | None]:  # noqa: ANN001
     """The benchmark's database: ``url``, or data/bench-N.sqlite; seeded when empty (time, load), else reused."""
     url = url or f"sqlite:///{PROJECT_ROOT / 'data' / f'bench-{n_invoices}.sqlite'}"
     if url.startswith("sqlite:///"):
@@ -104,7 +104,7 @@ def demo_database(n_invoices: int, seed: int, url: str | None) -> tuple[str, flo
         if has_business_data(engine):
             return url, None, None
         started = time.perf_counter()
-        seed_demo(engine, invoices=n_invoices, seed=seed, end=DEMO_END)
+        seed_demo(engine, invoices=n_invoices, seed=seed, end=DEMO_END, log=log)
         return url, time.perf_counter() - started, load()
     finally:
         engine.dispose()
@@ -140,7 +140,7 @@ def pushdown_compare(store: Store, book, buckets: Buckets, repeat: int, trend_mo
 def run_benchmark(n_invoices: int, seed: int, repeat: int, output: str | None, *, database_url: str | None = None,
                   browser: bool = True, browser_repeat: int = 3, typical_repeat: int = 1, port: int | None = None,
                   postgres_url: str | None = None, log=print) -> Results:  # noqa: ANN001
-    url, seed_seconds, seed_load = demo_database(n_invoices, seed, database_url)
+    url, seed_seconds, seed_load = demo_database(n_invoices, seed, database_url, log)
     log(f"database {url}" + (f", seeded in {seed_seconds:.1f} s" if seed_seconds else ", reused"))
     results = Results(n_invoices, url, seed_seconds=seed_seconds, seed_load=seed_load)
     store = Store(url)

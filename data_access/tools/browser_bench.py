@@ -322,19 +322,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", action="append", default=[], help="only these url paths (default: every page)")
     parser.add_argument("--shots", default=None, help="folder for a screenshot of every page after its changes")
     parser.add_argument("--sessions", type=int, default=0,
-                        help="instead: this many simultaneous sessions open the first --page (default the first page)")
+                        help="instead: this many simultaneous sessions open the first --page (default the first page) and "
+                             "change a filter (data_access.tools.load_test)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so a stopped run still stops its server
     if not chromium_available():
         print(f"no Chromium at {CHROMIUM} or no Playwright", file=sys.stderr)
         return 2
-    if args.sessions:
-        load = simultaneous_sessions(args.database_url, args.sessions, path=(args.page or [None])[0], port=args.port)
-        median = statistics.median(load.seconds) if load.seconds else float("nan")
-        print(f"{load.sessions} simultaneous sessions: {len(load.seconds)} finished without error, {load.errors} "
-              f"errors; median {median:.1f} s, slowest {max(load.seconds, default=float('nan')):.1f} s; server peak "
-              f"RSS {load.peak_rss_mb:,.0f} MB, now {load.rss_mb:,.0f} MB; load average {load.load_average:.1f}")  # fmt: skip
-        return 0 if not load.errors else 1
+    if args.sessions:  # the bounded load script (data_access.tools.load_test)
+        from data_access.tools.load_test import run
+
+        return 1 if run(args.database_url, args.sessions, url_path=(args.page or [None])[0], port=args.port).errors else 0
     result = measure_pages(args.database_url, repeat=args.repeat, port=args.port, only=tuple(args.page),
                            shots=Path(args.shots) if args.shots else None)  # fmt: skip
     print(f"server peak RSS {result.peak_rss_mb:,.0f} MB, now {result.rss_mb:,.0f} MB (with readers); "
@@ -342,48 +340,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-
-@dataclass
-class LoadResult:
-    sessions: int
-    seconds: list[float]  # per session that finished, from its request to the page drawn
-    errors: int  # sessions that failed to finish or showed an error on the page
-    peak_rss_mb: float
-    rss_mb: float
-    load_average: float
-
-
-def simultaneous_sessions(database_url: str, sessions: int = 20, *, path: str | None = None, port: int | None = None,
-                          timeout_s: float = 600) -> LoadResult:  # fmt: skip
-    """``sessions`` browser sessions open the same page at once on a freshly started, warmed app: how long
-    each waits, how many fail, and the server's memory (the book is held once, whatever the sessions)."""
-    with serving(database_url, port) as server, chromium() as browser:
-        _seconds, warmup = timed_visit(browser, f"{server.base}/{path or ''}")  # the book is loaded once, first
-        url_path = path or menu_pages(warmup)[0]
-        warmup.close()
-        pages = [_new_page(browser) for _ in range(sessions)]
-        started = time.perf_counter()
-        for page in pages:
-            page.goto(f"{server.base}/{url_path}", wait_until="commit")
-        finished: dict[int, float] = {}
-        failed: set[int] = set()
-        while len(finished) + len(failed) < sessions and time.perf_counter() - started < timeout_s:
-            for index, page in enumerate(pages):
-                if index in finished or index in failed:
-                    continue
-                try:
-                    if page.evaluate(_DONE_JS, 0):
-                        finished[index] = time.perf_counter() - started
-                        if _errors(page):
-                            failed.add(index)
-                except Exception:  # a crashed tab counts as an error
-                    failed.add(index)
-            time.sleep(0.2)
-        peak, rss = server.memory_mb()
-        for page in pages:
-            page.close()
-    seconds = [s for i, s in finished.items() if i not in failed]
-    return LoadResult(sessions, seconds, sessions - len(seconds), peak, rss, os.getloadavg()[0])
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
     rdash demo --invoices N --seed S [--end YYYY-MM-DD] [--database-url URL]
     rdash migrate [--database-url URL]
     rdash bench --invoices N       every page in the browser, the fair side-by-side; writes docs/performance.md
+    rdash load-test --sessions 20 --invoices N
+                                   that many browser sessions at once on one server: page and filter-change times
     rdash risk-check demo|ibm      the early-warning model's time-split validation (docs/early_warning.md)
     rdash audit verify [--database-url URL]
                                    check the hash chain of the audit log; exit 1 naming the first broken entry
@@ -97,6 +99,20 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--postgres-url", default=None,
                        help="also build or reuse the demo in this PostgreSQL database: its cold load and pushdown")
     bench.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "performance.md"))
+
+    load_test = commands.add_parser("load-test", help="N simultaneous headless-Chromium sessions on one app server: "
+                                    "each opens a page and changes a filter; errors, median and p90, server memory")
+    load_test.add_argument("--sessions", type=int, default=20)
+    load_test.add_argument("--invoices", type=int, default=1_000_000)
+    load_test.add_argument("--seed", type=int, default=settings.demo_seed)
+    load_test.add_argument("--database-url", default=None,
+                           help="the database to serve (default: the benchmark's data/bench-N.sqlite, built "
+                                "if missing)")
+    load_test.add_argument("--page", default=None,
+                           help="url path of the page (default: the menu's first, the Overview)")
+    load_test.add_argument("--port", type=int, default=None, help="the app's port (default: a free one)")
+    load_test.add_argument("--timeout", type=float, default=600,
+                           help="seconds before an unfinished session is an error")
     # The pack is drawn by the dashboard's figures; data_access never imports the dashboard, so ``rdash pack``
     # runs ``python -m dashboard.pack`` with the arguments as given (its --help lists them).
     commands.add_parser("pack", add_help=False, help="write a risk meeting's pack (HTML, Excel, PDF) for a date and filters")
@@ -189,6 +205,21 @@ def main(argv: list[str] | None = None) -> int:
                       postgres_url=args.postgres_url)  # fmt: skip
         print(f"written to {args.output}" if args.output else "")
         return 0
+    if args.command == "load-test":
+        import signal
+
+        from data_access.tools import browser_bench, load_test
+        from data_access.tools.bench import demo_database
+
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops its app server
+        if not browser_bench.chromium_available():
+            print(f"no Chromium at {browser_bench.CHROMIUM} or no Playwright", file=sys.stderr)
+            return 2
+        url, _seconds, _load = demo_database(args.invoices, args.seed, args.database_url)
+        result = load_test.run(url, args.sessions, url_path=args.page, port=args.port, timeout_s=args.timeout)
+        for error in result.errors:
+            print(error)
+        return 1 if result.errors else 0
     return 2
 
 
