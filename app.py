@@ -11,9 +11,10 @@ serve it only at ``/`` and answer ``/overview`` with "Page not found".
 
 import streamlit as st
 
-from dashboard import language
+from dashboard import data, language
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
+from dashboard.shell import current_context
 
 
 def _start() -> None:
@@ -26,3 +27,8 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/account_balan
 pages = [st.Page(_start, title=t(PAGES[0].title_key), url_path="start", default=True),
          *(st.Page(p.script, title=t(p.title_key), icon=p.icon, url_path=p.url_path) for p in PAGES)]  # fmt: skip
 st.navigation(pages, position="hidden").run()  # links are drawn by dashboard.shell
+
+# The page is drawn: while people read it, get the slowest view of the risk meeting ready (not before the
+# page, which would wait for it; a page that ended early with st.stop, a rerun or a switch never gets here).
+if (context := current_context()) is not None:
+    data.prepare_early_warning(context)

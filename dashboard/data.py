@@ -9,9 +9,11 @@ are re-read every ``RDASH_DATA_CHECK_SECONDS``, and at once after a write made b
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
@@ -257,6 +259,44 @@ def _risk_model(key: tuple, trained_at: date, rules) -> object:  # noqa: ANN001
 
     book_key, promises, events = key
     return train_risk_model(portfolio(book_key), table(promises), table(events), trained_at, rules)
+
+
+EARLY_WARNING_WEEK = timedelta(days=7)  # the list is compared with the list a week earlier
+
+
+def early_warning_dates(as_of: date) -> tuple[date, date]:
+    """The dates whose signals the Early-warning page shows: a week before the as-of date, and the date."""
+    return as_of - EARLY_WARNING_WEEK, as_of
+
+
+_prepared: set[tuple] = set()
+_prepared_lock = threading.Lock()
+
+
+def prepare_early_warning(context: ViewContext) -> None:
+    """Train the risk model and compute the signals of this view's date in the background, once a page has been
+    drawn: the Early-warning page (third in the risk meeting's agenda) then opens without the training wait,
+    which takes a minute at a million invoices. A page asking meanwhile waits on Streamlit's cache lock for this
+    work instead of repeating it; should the work fail, the page computes (and reports) it itself."""
+    key = (early_warning_key(context), computations.risk_trained_at(portfolio(context.book_key()), context.as_of),
+           context.as_of)  # fmt: skip
+    with _prepared_lock:
+        if key in _prepared:
+            return
+        _prepared.add(key)
+
+    def work() -> None:
+        try:
+            risk_model(context)
+            early_warning_signals(context, early_warning_dates(context.as_of))
+        except Exception:  # noqa: BLE001 - the page itself will compute and report it
+            logging.getLogger(__name__).warning("preparing the early-warning list failed", exc_info=True)
+
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    worker = threading.Thread(target=work, name="rdash-prepare-early-warning", daemon=True)
+    add_script_run_ctx(worker, get_script_run_ctx(suppress_warning=True))  # Streamlit's caches expect a session
+    worker.start()
 
 
 def early_warning_signals(context: ViewContext, dates: tuple[date, ...]) -> pl.DataFrame:

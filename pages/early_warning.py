@@ -2,7 +2,6 @@
 with the risk model's validation on the page. Every figure comes from data_access.metrics.signals,
 data_access.metrics.early_warning and data_access.models.risk; this page arranges and words them."""
 
-from datetime import timedelta
 from itertools import combinations
 
 import polars as pl
@@ -20,7 +19,7 @@ from data_access.metrics import early_warning as ew
 from data_access.metrics.signals import SIGNALS
 from data_access.models.risk import DPD_ONLY, LOGISTIC, RULES, TREES, RiskModel
 
-WEEK = timedelta(days=7)
+WEEK = data.EARLY_WARNING_WEEK
 LEVEL_CHOICES = tuple(",".join(c) for n in (1, 2, 3) for c in combinations(ew.LEVELS, n))  # the URL's level=
 LIST_COLUMNS = {
     "level": "ew.col.level", "debtor": "col.debtor", "region": "col.region", "collector": "col.collector",
@@ -80,7 +79,7 @@ def lists(cockpit: Cockpit, model: RiskModel) -> tuple[pl.DataFrame, pl.DataFram
     """The list now and a week earlier (same model, same slice), every exposed debtor now, and those past 90 days."""
     as_of = cockpit.view.as_of
     with st.spinner(t("shell.loading")):
-        signals = data.early_warning_signals(cockpit.context, (as_of - WEEK, as_of))
+        signals = data.early_warning_signals(cockpit.context, data.early_warning_dates(as_of))
     signals = cockpit.apply("debtors", signals)
     dims, levels = cockpit.dimensions(), data.early_warning_levels()
     now_signals = signals.filter(pl.col("as_of") == as_of)

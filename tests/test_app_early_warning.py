@@ -72,3 +72,42 @@ def test_early_dates_have_too_little_history_and_still_run(app_on, demo_sqlite_u
     app = app_on(demo_sqlite_url, script=SCRIPT, as_of=as_of)
     assert not app.exception and not app.error
     assert any("too little history" in w.value for w in app.warning)
+
+
+def test_a_drawn_page_gets_the_early_warning_list_ready_for_the_next(demo_sqlite_url, monkeypatch) -> None:
+    """After any page, the risk model and the signals of its date are computed in the background, into the caches
+    the Early-warning page reads: the page's own calls then train nothing and compute nothing again."""
+    import threading
+
+    from dashboard import data
+    from data_access.book.context import ViewContext
+    from data_access.db.store import Scope
+    from data_access.metrics import signals as signals_module
+    from data_access.models import risk
+    from tests.conftest import DEMO_END
+
+    runs = {"train": 0, "signals": 0}
+
+    def counted(name, function):  # noqa: ANN001, ANN202
+        def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            runs[name] += 1
+            return function(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(risk, "train_risk_model", counted("train", risk.train_risk_model))
+    monkeypatch.setattr(signals_module, "debtor_signals", counted("signals", signals_module.debtor_signals))
+    data._risk_model.clear()  # noqa: SLF001 - start from nothing prepared
+    data._early_warning_signals.clear()  # noqa: SLF001
+    data._prepared.clear()  # noqa: SLF001
+    context = ViewContext(url=demo_sqlite_url, actor="test", scope=Scope.everything(), as_of=DEMO_END,
+                          versions=data.versions(demo_sqlite_url))  # fmt: skip
+    data.prepare_early_warning(context)
+    for worker in [w for w in threading.enumerate() if w.name == "rdash-prepare-early-warning"]:
+        worker.join(timeout=300)
+    assert runs == {"train": 1, "signals": 1}
+    model = data.risk_model(context)  # what the page asks for
+    shown = data.early_warning_signals(context, data.early_warning_dates(DEMO_END))
+    assert runs == {"train": 1, "signals": 1} and model.fitted
+    assert sorted(shown["as_of"].unique()) == list(data.early_warning_dates(DEMO_END))
+    data.prepare_early_warning(context)  # the same view again: nothing is started twice
+    assert not [w for w in threading.enumerate() if w.name == "rdash-prepare-early-warning"]
