@@ -111,6 +111,21 @@ class Writer:
         if self.update("meta", {"key": key}, {"value": value}) == 0:
             self.insert("meta", {"key": key, "value": value})
 
+    @contextmanager
+    def page_cache(self, kilobytes: int) -> Iterator[None]:
+        """On SQLite, a page cache of ``kilobytes`` for this transaction, then the previous size (elsewhere
+        nothing). SQLite's default 2 MB spills dirty index pages again and again in a large transaction.
+        Connection tuning, not a change of data: nothing to audit."""
+        if self._connection.dialect.name != "sqlite":
+            yield
+            return
+        before = self._connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        self._connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kilobytes)}")
+        try:
+            yield
+        finally:
+            self._connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+
     def insert_frame(self, table_name: str, frame: pl.DataFrame) -> None:
         """Append a frame (bulk). Recorded as its row count and a SHA-256 of its content, not row by row."""
         table = self._table(table_name)

@@ -15,8 +15,7 @@ nothing — not even a table version. ``mode="valid"`` writes the valid rows and
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,7 +140,7 @@ def import_file(engine: Engine, path: Path, profile: Profile, *, actor: str, mod
     importer = _Importer(result, mappings, max_problems, engine.dialect.name)
     try:
         with audited_write(engine, actor=actor, action="import_file", tables=tables, details=details) as writer, \
-                page_cache(writer):
+                writer.page_cache(IMPORT_CACHE_KB):
             importer.begin(writer)
             for chunk in parsing.read_chunks(path, encoding=result.encoding, chunk_rows=chunk_rows):
                 if result.rows_read == 0:
@@ -165,25 +164,6 @@ def import_file(engine: Engine, path: Path, profile: Profile, *, actor: str, mod
         return result
     result.written = True
     return result
-
-
-@contextmanager
-def page_cache(writer: Writer) -> Iterator[None]:
-    """On SQLite, a page cache of ``IMPORT_CACHE_KB`` for the import's transaction, then the previous size.
-
-    SQLite's default cache (2 MB) spills dirty index pages to the WAL again and again in a large
-    transaction; a fixed, bounded cache halves the time of writing 100,000s of rows. Connection tuning,
-    not a change of data: nothing to audit."""
-    connection = writer._connection  # noqa: SLF001 - the transaction's own connection, for a PRAGMA only
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KB}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def _row_count(path: Path, kind: str, encoding: str | None) -> int | None:

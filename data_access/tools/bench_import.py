@@ -23,7 +23,7 @@ import polars as pl
 from data_access.db.engine import migrate, open_engine
 from data_access.demo.generator import generate
 from data_access.db.writes import Writer, audited_write
-from data_access.importing.load import IMPORT_CACHE_KB, import_file, page_cache
+from data_access.importing.load import IMPORT_CACHE_KB, import_file
 from data_access.importing.mapping import auto_mapping, simple_profile
 from data_access.importing.parsing import columns_of
 
@@ -103,7 +103,7 @@ def run(invoices: int, seed: int = 7, chunk_rows: int = 100_000) -> str:
         migrate(tuned)
         started = time.perf_counter()
         with audited_write(tuned, actor="bench", action="bench_demo_write", tables=SAME_ROWS) as writer, \
-                page_cache(writer):
+                writer.page_cache(IMPORT_CACHE_KB):
             for name in SAME_ROWS:
                 writer.insert_frame(name, tables[name])
         written_tuned = time.perf_counter() - started
