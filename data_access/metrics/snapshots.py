@@ -63,7 +63,7 @@ def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: s
         .with_row_index("row")
         .collect()
     )  # fmt: skip
-    by_month = (
+    dated = (  # each reduction with its invoice's row in `issued` and its month end index
         portfolio.reductions.lazy()
         .filter(pl.col("date") <= ends[-1])
         .join(issued.lazy().select("invoice_id", "row", "first"), on="invoice_id")
@@ -73,16 +73,14 @@ def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: s
                               pl.col("first")).alias("idx"),
             "amount_cents",
         )  # fmt: skip
-        .group_by("row", "idx")
-        .agg(pl.col("amount_cents").sum())
         .collect()
     )
     # The expansion and the running sums in flat arrays: invoice r's open months are the slots
-    # offsets[r] .. offsets[r] + lengths[r] - 1 of one array, in month order, so its reductions are put
-    # into their slots directly (no join), and a running sum over the array less its value before the
-    # invoice's first slot is the invoice's running sum. Several times faster than exploding the
-    # invoices and joining the reductions back by (invoice, month).
-    rows, idx, cents = (by_month[c].to_numpy() for c in ("row", "idx", "amount_cents"))
+    # offsets[r] .. offsets[r] + lengths[r] - 1 of one array, in month order, so its reductions are
+    # added into their slots directly (no group-by, no join), and a running sum over the array less its
+    # value before the invoice's first slot is the invoice's running sum. Several times faster than
+    # exploding the invoices and joining the reductions back by (invoice, month).
+    rows, idx, cents = (dated[c].to_numpy() for c in ("row", "idx", "amount_cents"))
     amount, first = issued["amount_cents"].to_numpy(), issued["first"].to_numpy()
     total = np.zeros(issued.height, np.int64)
     np.add.at(total, rows, cents)
@@ -95,7 +93,7 @@ def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: s
     opened = lengths > 0
     slot = idx <= last[rows]  # a closing reduction falls after the last open month end
     reduced = np.zeros(int(lengths.sum()), np.int64)
-    reduced[offsets[rows[slot]] + (idx[slot] - first[rows[slot]])] = cents[slot]
+    np.add.at(reduced, offsets[rows[slot]] + (idx[slot] - first[rows[slot]]), cents[slot])
     running = np.cumsum(reduced)
     before = np.repeat((running - reduced)[offsets[opened]], lengths[opened])
     balance = np.repeat(amount, lengths) - (running - before)
