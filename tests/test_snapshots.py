@@ -71,7 +71,8 @@ def test_without_reductions_every_invoice_is_open_from_its_first_month_end_to_th
     b = book([(1, "2026-01-10", "2026-02-09", 10_000), (2, "2026-03-31", "2026-04-30", 2_500),
               (3, "2026-05-05", "2026-06-04", 7_000)])  # fmt: skip
     ends = month_ends(date(2026, 4, 30), 4)  # Jan..Apr
-    rows = snapshots(b, ends, BUCKETS).select("invoice_id", "month_end", "balance_cents", pl.col("bucket").cast(pl.String))
+    snaps = snapshots(b, ends, BUCKETS)
+    rows = snaps.select("invoice_id", "month_end", "balance_cents", pl.col("bucket").cast(pl.String))
     assert sorted(rows.rows()) == [
         (1, date(2026, 1, 31), 10_000, "Current"),
         (1, date(2026, 2, 28), 10_000, "1-30"),  # 19 days past due

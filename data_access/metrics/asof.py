@@ -44,31 +44,38 @@ def reductions_until(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
     return _reductions_until(portfolio, as_of).collect()
 
 
-def _invoice_balances(portfolio: Portfolio, as_of: date) -> pl.LazyFrame:
-    return (
-        portfolio.invoices.lazy()
-        .filter(pl.col("issue_date") <= as_of)
-        .join(_reductions_until(portfolio, as_of), on="invoice_id", how="left")
-        .with_columns(pl.col("paid_cents", "credited_cents", "written_off_cents").fill_null(0))
-        .with_columns(
-            (pl.col("amount_cents") - pl.col("paid_cents") - pl.col("credited_cents") - pl.col("written_off_cents"))
-            .alias("remainder_cents")
-        )
+def invoice_balances(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
+    """Every invoice issued by ``as_of`` with its reductions and signed remainder (before clipping).
+
+    Each reduction dated by ``as_of`` is added into its invoice's row and kind in one flat array
+    (``np.add.at``), its row found by a binary search of the sorted invoice ids: no group-by and no join
+    of a million reductions with a million invoices, which was most of the time of the as-of state.
+    Reductions of invoices not in the book (or issued after ``as_of``) count nowhere, as in a join.
+    """
+    invoices = portfolio.invoices.filter(pl.col("issue_date") <= as_of)
+    reductions = portfolio.reductions.filter(pl.col("date") <= as_of)
+    ids, found = invoices["invoice_id"].to_numpy(), reductions["invoice_id"].to_numpy()
+    order = np.argsort(ids, kind="stable")  # linear when the ids are already sorted, as read
+    ordered = ids[order]
+    at = np.searchsorted(ordered, found).clip(max=max(len(ids) - 1, 0))
+    known = ordered[at] == found if len(ids) else np.zeros(len(found), dtype=bool)
+    names = {PAYMENT: "paid_cents", CREDIT: "credited_cents", WRITE_OFF: "written_off_cents"}
+    kinds = reductions["kind"].cast(pl.Enum(list(names))).to_physical().to_numpy().astype(np.int64)
+    sums = np.zeros(len(names) * len(ids), dtype=np.int64)
+    np.add.at(sums, kinds[known] * len(ids) + order[at[known]], reductions["amount_cents"].to_numpy()[known])
+    sums = sums.reshape(len(names), len(ids))
+    return invoices.with_columns(pl.Series(name, sums[k]) for k, name in enumerate(names.values())).with_columns(
+        (pl.col("amount_cents") - pl.col("paid_cents") - pl.col("credited_cents") - pl.col("written_off_cents"))
+        .alias("remainder_cents")
     )
 
 
-def invoice_balances(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
-    """Every invoice issued by ``as_of`` with its reductions and signed remainder (before clipping)."""
-    return _invoice_balances(portfolio, as_of).collect()
-
-
 def invoice_state(portfolio: Portfolio, as_of: date, buckets: Buckets, basis: str = DUE_DATE) -> pl.DataFrame:
-    """Open (or overpaid) invoices at ``as_of``: outstanding never below zero, overpayment apart.
-
-    One lazy query from the book to the state (no intermediate frame of every invoice is collected)."""
+    """Open (or overpaid) invoices at ``as_of``: outstanding never below zero, overpayment apart."""
     days = pl.col("dpd") if basis == DUE_DATE else pl.col("age_days")
     return (
-        _invoice_balances(portfolio, as_of)
+        invoice_balances(portfolio, as_of)
+        .lazy()
         .filter(pl.col("remainder_cents") != 0)
         .with_columns(
             pl.col("remainder_cents").clip(lower_bound=0).alias("outstanding_cents"),
