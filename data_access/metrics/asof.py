@@ -44,39 +44,58 @@ def reductions_until(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
     return _reductions_until(portfolio, as_of).collect()
 
 
-def invoice_balances(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
-    """Every invoice issued by ``as_of`` with its reductions and signed remainder (before clipping).
+def _reduced(portfolio: Portfolio, as_of: date) -> tuple[np.ndarray, np.ndarray]:
+    """Which invoices are issued by ``as_of``, and per kind and invoice the reductions dated by it.
 
-    Each reduction dated by ``as_of`` is added into its invoice's row and kind in one flat array
-    (``np.add.at``), its row found by a binary search of the sorted invoice ids: no group-by and no join
-    of a million reductions with a million invoices, which was most of the time of the as-of state.
-    Reductions of invoices not in the book (or issued after ``as_of``) count nowhere, as in a join.
+    Each reduction is added into its invoice's row and kind in one flat array (``np.add.at``), its row
+    found by a binary search of the sorted invoice ids: no group-by and no join of a million reductions
+    with a million invoices, which was most of the time of the as-of state. A reduction of an invoice
+    not in the book, or not yet issued at ``as_of``, counts nowhere, as in a join of issued invoices.
     """
-    invoices = portfolio.invoices.filter(pl.col("issue_date") <= as_of)
-    reductions = portfolio.reductions.filter(pl.col("date") <= as_of)
+    invoices, reductions = portfolio.invoices, portfolio.reductions
+    issued = (invoices["issue_date"] <= as_of).to_numpy()
     ids, found = invoices["invoice_id"].to_numpy(), reductions["invoice_id"].to_numpy()
     order = np.argsort(ids, kind="stable")  # linear when the ids are already sorted, as read
     ordered = ids[order]
     at = np.searchsorted(ordered, found).clip(max=max(len(ids) - 1, 0))
-    known = ordered[at] == found if len(ids) else np.zeros(len(found), dtype=bool)
-    names = {PAYMENT: "paid_cents", CREDIT: "credited_cents", WRITE_OFF: "written_off_cents"}
-    kinds = reductions["kind"].cast(pl.Enum(list(names))).to_physical().to_numpy().astype(np.int64)
-    sums = np.zeros(len(names) * len(ids), dtype=np.int64)
-    np.add.at(sums, kinds[known] * len(ids) + order[at[known]], reductions["amount_cents"].to_numpy()[known])
-    sums = sums.reshape(len(names), len(ids))
-    return invoices.with_columns(pl.Series(name, sums[k]) for k, name in enumerate(names.values())).with_columns(
+    rows = order[at] if len(ids) else at
+    counted = (reductions["date"] <= as_of).to_numpy()
+    if len(ids):
+        counted &= (ordered[at] == found) & issued[rows]
+    else:
+        counted[:] = False
+    kinds = reductions["kind"].cast(pl.Enum(list(_NAMES))).to_physical().to_numpy().astype(np.int64)
+    sums = np.zeros(len(_NAMES) * len(ids), dtype=np.int64)
+    np.add.at(sums, kinds[counted] * len(ids) + rows[counted], reductions["amount_cents"].to_numpy()[counted])
+    return issued, sums.reshape(len(_NAMES), len(ids))
+
+
+_NAMES = {PAYMENT: "paid_cents", CREDIT: "credited_cents", WRITE_OFF: "written_off_cents"}
+
+
+def _with_reductions(invoices: pl.DataFrame, sums: np.ndarray) -> pl.DataFrame:
+    return invoices.with_columns(pl.Series(name, sums[k]) for k, name in enumerate(_NAMES.values())).with_columns(
         (pl.col("amount_cents") - pl.col("paid_cents") - pl.col("credited_cents") - pl.col("written_off_cents"))
         .alias("remainder_cents")
     )
 
 
+def invoice_balances(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
+    """Every invoice issued by ``as_of`` with its reductions and signed remainder (before clipping)."""
+    issued, sums = _reduced(portfolio, as_of)
+    return _with_reductions(portfolio.invoices.filter(pl.Series(issued)), sums[:, issued])
+
+
 def invoice_state(portfolio: Portfolio, as_of: date, buckets: Buckets, basis: str = DUE_DATE) -> pl.DataFrame:
-    """Open (or overpaid) invoices at ``as_of``: outstanding never below zero, overpayment apart."""
+    """Open (or overpaid) invoices at ``as_of``: outstanding never below zero, overpayment apart.
+
+    Only the open invoices' rows are copied out of the book (a few percent of a large one)."""
+    issued, sums = _reduced(portfolio, as_of)
+    open_ = issued & (portfolio.invoices["amount_cents"].to_numpy() != sums.sum(axis=0))
     days = pl.col("dpd") if basis == DUE_DATE else pl.col("age_days")
     return (
-        invoice_balances(portfolio, as_of)
+        _with_reductions(portfolio.invoices.filter(pl.Series(open_)), sums[:, open_])
         .lazy()
-        .filter(pl.col("remainder_cents") != 0)
         .with_columns(
             pl.col("remainder_cents").clip(lower_bound=0).alias("outstanding_cents"),
             (-pl.col("remainder_cents")).clip(lower_bound=0).alias("overpaid_cents"),
