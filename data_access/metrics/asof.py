@@ -80,6 +80,13 @@ def _with_reductions(invoices: pl.DataFrame, sums: np.ndarray) -> pl.DataFrame:
     )
 
 
+def remainder_cents(portfolio: Portfolio, as_of: date) -> np.ndarray:
+    """Per row of ``portfolio.invoices``: its amount less every reduction dated by ``as_of`` when it is
+    issued by then, else 0 (so a positive remainder is an invoice open at ``as_of``)."""
+    issued, sums = _reduced(portfolio, as_of)
+    return np.where(issued, portfolio.invoices["amount_cents"].to_numpy() - sums.sum(axis=0), 0)
+
+
 def invoice_balances(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
     """Every invoice issued by ``as_of`` with its reductions and signed remainder (before clipping)."""
     issued, sums = _reduced(portfolio, as_of)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from data_access.metrics.asof import remainder_cents
 from data_access.metrics.buckets import Buckets
 from data_access.book.portfolio import PAYMENT, Portfolio
 
@@ -43,18 +44,14 @@ def recovery_pool(book: Portfolio, period: Period) -> pl.DataFrame:
     tiers = Buckets.from_edges(TIER_EDGES)
     day_before = period.start - timedelta(days=1)
     # Everything dated by the day before P reduces the opening outstanding (payments, credit notes and
-    # write-offs alike), so one sum per invoice is enough. One lazy query up to the pool, which is
-    # filtered to positive entries before its tiers are labelled (most invoices of a book are closed).
-    reduced_before = (
-        book.reductions.lazy().filter(pl.col("date") <= day_before)
-        .group_by("invoice_id").agg(pl.col("amount_cents").sum().alias("reduced_before"))
-    )  # fmt: skip
+    # write-offs alike): the invoice's remainder that day (``asof.remainder_cents``, one pass over the
+    # reductions, no join). Only the pool's rows are copied out of the book, and labelled.
+    remainder = remainder_cents(book, day_before)
+    entering = (remainder > 0) & (book.invoices["due_date"] < period.start).to_numpy()
     opening = (
-        book.invoices.lazy().filter((pl.col("issue_date") <= day_before) & (pl.col("due_date") < period.start))
-        .join(reduced_before, on="invoice_id", how="left")
-        .with_columns((pl.col("amount_cents") - pl.col("reduced_before").fill_null(0)).alias("entry_cents"))
-        .filter(pl.col("entry_cents") > 0)
+        book.invoices.filter(pl.Series(entering)).lazy()
         .with_columns(
+            pl.Series("entry_cents", remainder[entering]),
             pl.lit(period.start).alias("entry_date"),
             tiers.label((pl.lit(period.start) - pl.col("due_date")).dt.total_days()).cast(pl.String).alias("tier"),
         )
