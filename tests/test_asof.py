@@ -52,6 +52,34 @@ def test_an_overpayment_is_reported_apart_and_never_makes_outstanding_negative()
     assert state.select("outstanding_cents", "overpaid_cents").row(0) == (0, 2_500)
 
 
+def test_each_reduction_counts_on_its_own_invoice_whatever_the_order_of_the_ids() -> None:
+    # Invoices listed as 30, 7, 12 (not in id order); invoice 10 is not in the book (another scope),
+    # so its payment counts nowhere; 12 is paid by two payments and credited once.
+    b = book(
+        [(30, "2026-01-01", "2026-01-31", 40_000), (7, "2026-01-05", "2026-02-04", 25_000),
+         (12, "2026-01-10", "2026-02-09", 10_000)],
+        payments=[(12, "2026-01-20", 3_000), (10, "2026-01-21", 50_000), (7, "2026-01-22", 25_000),
+                  (12, "2026-01-25", 1_000), (30, "2026-01-26", 500)],
+        credits=[(12, "2026-01-27", 2_000)],
+    )  # fmt: skip
+    state = invoice_state(b, date(2026, 1, 31), BUCKETS)
+    assert sorted(state.select("invoice_id", "paid_cents", "credited_cents", "outstanding_cents").rows()) == [
+        (12, 4_000, 2_000, 4_000),
+        (30, 500, 0, 39_500),
+    ]
+
+
+def test_far_apart_invoice_ids_are_found_as_well_as_dense_ones() -> None:
+    # Ids 5 and 9,000,000,000 (too far apart for a lookup table): payments of 9,000,000,001 and 6 (not
+    # in the book) count nowhere.
+    b = book(
+        [(9_000_000_000, "2026-01-01", "2026-01-31", 40_000), (5, "2026-01-05", "2026-02-04", 25_000)],
+        payments=[(5, "2026-01-20", 5_000), (9_000_000_001, "2026-01-21", 1_000), (6, "2026-01-22", 2_000),
+                  (9_000_000_000, "2026-01-23", 10_000)],
+    )  # fmt: skip
+    assert outstanding(b, "2026-01-31") == {5: 20_000, 9_000_000_000: 30_000}
+
+
 def test_days_past_due_and_bucket_are_counted_from_the_due_date() -> None:
     b = book([(1, "2026-01-01", "2026-01-31", 10_000)])
     state = invoice_state(b, date(2026, 3, 2), BUCKETS)

@@ -66,6 +66,43 @@ def test_an_invoice_overpaid_before_its_issue_is_never_open() -> None:
     assert snapshots(b, month_ends(date(2026, 4, 30), 4), BUCKETS).is_empty()
 
 
+def test_without_reductions_every_invoice_is_open_from_its_first_month_end_to_the_last() -> None:
+    # 1 issued 10 Jan (due 9 Feb), 2 issued 31 Mar (due 30 Apr), 3 issued 5 May: after the last month end.
+    b = book([(1, "2026-01-10", "2026-02-09", 10_000), (2, "2026-03-31", "2026-04-30", 2_500),
+              (3, "2026-05-05", "2026-06-04", 7_000)])  # fmt: skip
+    ends = month_ends(date(2026, 4, 30), 4)  # Jan..Apr
+    snaps = snapshots(b, ends, BUCKETS)
+    rows = snaps.select("invoice_id", "month_end", "balance_cents", pl.col("bucket").cast(pl.String))
+    assert sorted(rows.rows()) == [
+        (1, date(2026, 1, 31), 10_000, "Current"),
+        (1, date(2026, 2, 28), 10_000, "1-30"),  # 19 days past due
+        (1, date(2026, 3, 31), 10_000, "31-60"),  # 50 days
+        (1, date(2026, 4, 30), 10_000, "61-90"),  # 80 days
+        (2, date(2026, 3, 31), 2_500, "Current"),
+        (2, date(2026, 4, 30), 2_500, "Current"),  # due that day: 0 days past due
+    ]
+
+
+def test_an_invoice_settled_in_its_first_month_is_never_open_and_later_reductions_close_no_other() -> None:
+    # 1 is issued and paid in full in January; 2 is paid 30.00 in January, 70.00 in March (its
+    # closing reduction, counted in no open month end); 3 is paid in several parts within February.
+    b = book(
+        [(1, "2026-01-05", "2026-02-04", 5_000), (2, "2026-01-10", "2026-02-09", 10_000),
+         (3, "2026-02-01", "2026-03-03", 8_000)],
+        payments=[(1, "2026-01-20", 5_000), (2, "2026-01-25", 3_000), (2, "2026-03-15", 7_000),
+                  (3, "2026-02-03", 1_000), (3, "2026-02-27", 2_000)],
+        credits=[(3, "2026-02-10", 500)],
+    )  # fmt: skip
+    ends = month_ends(date(2026, 3, 31), 3)  # Jan..Mar
+    rows = snapshots(b, ends, BUCKETS).select("invoice_id", "month_end", "balance_cents")
+    assert sorted(rows.rows()) == [
+        (2, date(2026, 1, 31), 7_000),
+        (2, date(2026, 2, 28), 7_000),
+        (3, date(2026, 2, 28), 4_500),  # 80.00 less 10.00, 5.00 and 20.00
+        (3, date(2026, 3, 31), 4_500),
+    ]
+
+
 def open_at(state: pl.DataFrame) -> set[tuple]:
     return set(state.filter(pl.col("outstanding_cents") > 0)
                .select("invoice_id", "outstanding_cents", pl.col("bucket").cast(pl.String)).iter_rows())  # fmt: skip

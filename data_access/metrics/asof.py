@@ -23,42 +23,98 @@ STATE_COLUMNS = (
 )  # fmt: skip
 
 
-def reductions_until(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
-    """Per invoice: paid, credited and written off up to and including ``as_of``."""
+_KINDS = ((PAYMENT, "paid_cents"), (CREDIT, "credited_cents"), (WRITE_OFF, "written_off_cents"))
+
+
+def _reductions_until(portfolio: Portfolio, as_of: date) -> pl.LazyFrame:
+    # Each kind's amount as its own column (0 for the other kinds), then one plain sum per column: three
+    # times faster than three sums filtered inside the aggregation.
     return (
         portfolio.reductions.lazy()
         .filter(pl.col("date") <= as_of)
+        .select("invoice_id", *(pl.when(pl.col("kind") == kind).then(pl.col("amount_cents")).otherwise(0).alias(name)
+                                for kind, name in _KINDS))  # fmt: skip
         .group_by("invoice_id")
-        .agg(
-            pl.col("amount_cents").filter(pl.col("kind") == kind).sum().alias(name)
-            for kind, name in ((PAYMENT, "paid_cents"), (CREDIT, "credited_cents"), (WRITE_OFF, "written_off_cents"))
-        )
-        .collect()
+        .agg(pl.col(name for _, name in _KINDS).sum())
     )
+
+
+def reductions_until(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
+    """Per invoice: paid, credited and written off up to and including ``as_of``."""
+    return _reductions_until(portfolio, as_of).collect()
+
+
+def _reduced(portfolio: Portfolio, as_of: date) -> tuple[np.ndarray, np.ndarray]:
+    """Which invoices are issued by ``as_of``, and per kind and invoice the reductions dated by it.
+
+    Each reduction is added into its invoice's row and kind in one flat array (``np.add.at``), its row
+    found by ``rows_of``: no group-by and no join of a million reductions with a million invoices, which
+    was most of the time of the as-of state. A reduction of an invoice
+    not in the book, or not yet issued at ``as_of``, counts nowhere, as in a join of issued invoices.
+    """
+    invoices, reductions = portfolio.invoices, portfolio.reductions
+    issued = (invoices["issue_date"] <= as_of).to_numpy()
+    rows, known = rows_of(invoices["invoice_id"].to_numpy(), reductions["invoice_id"].to_numpy())
+    counted = (reductions["date"] <= as_of).to_numpy() & known & issued[rows] if len(issued) else known
+    kinds = reductions["kind"].cast(pl.Enum(list(_NAMES))).to_physical().to_numpy().astype(np.int64)
+    sums = np.zeros(len(_NAMES) * len(issued), dtype=np.int64)
+    np.add.at(sums, kinds[counted] * len(issued) + rows[counted], reductions["amount_cents"].to_numpy()[counted])
+    return issued, sums.reshape(len(_NAMES), len(issued))
+
+
+def rows_of(ids: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each id of ``found``, its row in ``ids`` (unique ids) and whether it is there at all (where it
+    is not, the row is 0 and must not be used). Dense ids (the usual case: at most four times as many
+    possible ids as rows) are looked up in a table; others by a binary search of the sorted ids."""
+    if not len(ids):
+        return np.zeros(len(found), dtype=np.intp), np.zeros(len(found), dtype=bool)
+    low, high = int(ids.min()), int(ids.max())
+    if high - low < 4 * len(ids) + 1024:
+        table = np.full(high - low + 1, -1, dtype=np.intp)
+        table[ids - low] = np.arange(len(ids))
+        rows = np.full(len(found), -1, dtype=np.intp)
+        inside = (found >= low) & (found <= high)
+        rows[inside] = table[found[inside] - low]
+        return rows.clip(min=0), rows >= 0
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    at = np.searchsorted(ordered, found).clip(max=len(ids) - 1)
+    return order[at], ordered[at] == found
+
+
+_NAMES = {PAYMENT: "paid_cents", CREDIT: "credited_cents", WRITE_OFF: "written_off_cents"}
+
+
+def _with_reductions(invoices: pl.DataFrame, sums: np.ndarray) -> pl.DataFrame:
+    return invoices.with_columns(pl.Series(name, sums[k]) for k, name in enumerate(_NAMES.values())).with_columns(
+        (pl.col("amount_cents") - pl.col("paid_cents") - pl.col("credited_cents") - pl.col("written_off_cents"))
+        .alias("remainder_cents")
+    )
+
+
+def remainder_cents(portfolio: Portfolio, as_of: date) -> np.ndarray:
+    """Per row of ``portfolio.invoices``: its amount less every reduction dated by ``as_of`` when it is
+    issued by then, else 0 (so a positive remainder is an invoice open at ``as_of``)."""
+    issued, sums = _reduced(portfolio, as_of)
+    return np.where(issued, portfolio.invoices["amount_cents"].to_numpy() - sums.sum(axis=0), 0)
 
 
 def invoice_balances(portfolio: Portfolio, as_of: date) -> pl.DataFrame:
     """Every invoice issued by ``as_of`` with its reductions and signed remainder (before clipping)."""
-    return (
-        portfolio.invoices.lazy()
-        .filter(pl.col("issue_date") <= as_of)
-        .join(reductions_until(portfolio, as_of).lazy(), on="invoice_id", how="left")
-        .with_columns(pl.col("paid_cents", "credited_cents", "written_off_cents").fill_null(0))
-        .with_columns(
-            (pl.col("amount_cents") - pl.col("paid_cents") - pl.col("credited_cents") - pl.col("written_off_cents"))
-            .alias("remainder_cents")
-        )
-        .collect()
-    )
+    issued, sums = _reduced(portfolio, as_of)
+    return _with_reductions(portfolio.invoices.filter(pl.Series(issued)), sums[:, issued])
 
 
 def invoice_state(portfolio: Portfolio, as_of: date, buckets: Buckets, basis: str = DUE_DATE) -> pl.DataFrame:
-    """Open (or overpaid) invoices at ``as_of``: outstanding never below zero, overpayment apart."""
+    """Open (or overpaid) invoices at ``as_of``: outstanding never below zero, overpayment apart.
+
+    Only the open invoices' rows are copied out of the book (a few percent of a large one)."""
+    issued, sums = _reduced(portfolio, as_of)
+    open_ = issued & (portfolio.invoices["amount_cents"].to_numpy() != sums.sum(axis=0))
     days = pl.col("dpd") if basis == DUE_DATE else pl.col("age_days")
     return (
-        invoice_balances(portfolio, as_of)
+        _with_reductions(portfolio.invoices.filter(pl.Series(open_)), sums[:, open_])
         .lazy()
-        .filter(pl.col("remainder_cents") != 0)
         .with_columns(
             pl.col("remainder_cents").clip(lower_bound=0).alias("outstanding_cents"),
             (-pl.col("remainder_cents")).clip(lower_bound=0).alias("overpaid_cents"),

@@ -49,8 +49,9 @@ def collection_effectiveness(opening: float, sales: float, closing_total: float,
 def month_series(book: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> pl.DataFrame:
     """One row per month end: days in month, receivables (total and current), sales, cash, credits
     and write-offs dated in the month. ``book`` and ``snaps`` must carry the same filters."""
-    # Dates are grouped by their month number (year x 12 + month), several times cheaper than computing
-    # each date's month end; the month ends are attached to the few result rows.
+    # Amounts are summed by day first (a few thousand distinct days in a book of millions of rows), then
+    # the day sums by month number (year x 12 + month), computed only for those few rows; the month
+    # ends are attached to the result. Several times cheaper than a month for every row.
     def month(column: str) -> pl.Expr:
         return (pl.col(column).dt.year().cast(pl.Int32) * 12 + pl.col(column).dt.month().cast(pl.Int32)).alias("month")
 
@@ -59,13 +60,18 @@ def month_series(book: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> pl.D
     )
     receivables = snaps.lazy().group_by("month_end").agg(
         pl.col("balance_cents").sum().alias("receivables_cents"),
-        pl.col("balance_cents").filter(pl.col("bucket") == CURRENT).sum().alias("current_cents"),
+        pl.when(pl.col("bucket") == CURRENT).then(pl.col("balance_cents")).otherwise(0).sum().alias("current_cents"),
     )
-    sales = book.invoices.lazy().group_by(month("issue_date")).agg(pl.col("amount_cents").sum().alias("sales_cents"))
-    reductions = book.reductions.lazy().group_by(month("date")).agg(
-        pl.col("amount_cents").filter(pl.col("kind") == kind).sum().alias(name)
-        for kind, name in ((PAYMENT, "cash_cents"), (CREDIT, "credits_cents"), (WRITE_OFF, "write_offs_cents"))
-    )
+    sales = (
+        book.invoices.lazy().group_by("issue_date").agg(pl.col("amount_cents").sum())
+        .group_by(month("issue_date")).agg(pl.col("amount_cents").sum().alias("sales_cents"))
+    )  # fmt: skip
+    reductions = (
+        book.reductions.lazy().group_by("date", "kind").agg(pl.col("amount_cents").sum())
+        .group_by(month("date"))
+        .agg(pl.col("amount_cents").filter(pl.col("kind") == kind).sum().alias(name)
+             for kind, name in ((PAYMENT, "cash_cents"), (CREDIT, "credits_cents"), (WRITE_OFF, "write_offs_cents")))
+    )  # fmt: skip
     return (
         months.lazy().join(receivables, on="month_end", how="left")
         .join(sales, on="month", how="left")

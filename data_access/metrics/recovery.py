@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from data_access.metrics.asof import remainder_cents
 from data_access.metrics.buckets import Buckets
 from data_access.book.portfolio import PAYMENT, Portfolio
 
@@ -43,46 +44,50 @@ def recovery_pool(book: Portfolio, period: Period) -> pl.DataFrame:
     tiers = Buckets.from_edges(TIER_EDGES)
     day_before = period.start - timedelta(days=1)
     # Everything dated by the day before P reduces the opening outstanding (payments, credit notes and
-    # write-offs alike), so one sum per invoice is enough.
-    reduced_before = (
-        book.reductions.lazy().filter(pl.col("date") <= day_before)
-        .group_by("invoice_id").agg(pl.col("amount_cents").sum().alias("reduced_before"))
-        .collect()
-    )  # fmt: skip
+    # write-offs alike): the invoice's remainder that day (``asof.remainder_cents``, one pass over the
+    # reductions, no join). Only the pool's rows are copied out of the book, and labelled.
+    remainder = remainder_cents(book, day_before)
+    entering = (remainder > 0) & (book.invoices["due_date"] < period.start).to_numpy()
     opening = (
-        book.invoices.filter((pl.col("issue_date") <= day_before) & (pl.col("due_date") < period.start))
-        .join(reduced_before, on="invoice_id", how="left")
+        book.invoices.filter(pl.Series(entering)).lazy()
         .with_columns(
-            (pl.col("amount_cents") - pl.col("reduced_before").fill_null(0)).alias("entry_cents"),
+            pl.Series("entry_cents", remainder[entering]),
             pl.lit(period.start).alias("entry_date"),
             tiers.label((pl.lit(period.start) - pl.col("due_date")).dt.total_days()).cast(pl.String).alias("tier"),
         )
+    )  # fmt: skip
+    falling_due = book.invoices.lazy().filter(
+        pl.col("due_date").is_between(day_before, period.end - timedelta(days=1), closed="right")
     )
-    falling_due = book.invoices.filter(pl.col("due_date").is_between(day_before, period.end - timedelta(days=1),
-                                                                     closed="right"))  # fmt: skip
     reduced_by_due = (
-        book.reductions.join(falling_due.select("invoice_id", "due_date"), on="invoice_id")
+        book.reductions.lazy().join(falling_due.select("invoice_id", "due_date"), on="invoice_id")
         .filter(pl.col("date") <= pl.col("due_date"))
         .group_by("invoice_id")
         .agg(pl.col("amount_cents").sum().alias("reduced"))
-    )
+    )  # fmt: skip
     newly_overdue = falling_due.join(reduced_by_due, on="invoice_id", how="left").with_columns(
         (pl.col("amount_cents") - pl.col("reduced").fill_null(0)).alias("entry_cents"),
         (pl.col("due_date") + timedelta(days=1)).alias("entry_date"),
         pl.lit(TIERS[0]).alias("tier"),
     )
     columns = ["invoice_id", "debtor_id", "client_id", "tier", "entry_date", "entry_cents"]
-    pool = pl.concat([opening.select(columns), newly_overdue.select(columns)]).filter(pl.col("entry_cents") > 0)
+    pool = (
+        pl.concat([opening.select(columns), newly_overdue.select(columns)]).filter(pl.col("entry_cents") > 0).collect()
+    )
     cash = (
-        book.reductions.filter((pl.col("kind") == PAYMENT) & pl.col("date").is_between(period.start, period.end))
-        .join(pool.select("invoice_id", "entry_date"), on="invoice_id")
+        book.reductions.lazy()
+        .filter((pl.col("kind") == PAYMENT) & pl.col("date").is_between(period.start, period.end))
+        .join(pool.lazy().select("invoice_id", "entry_date"), on="invoice_id")
         .filter(pl.col("date") >= pl.col("entry_date"))
         .group_by("invoice_id")
         .agg(pl.col("amount_cents").sum().alias("cash"))
     )
-    return pool.join(cash, on="invoice_id", how="left").with_columns(
-        pl.min_horizontal(pl.col("cash").fill_null(0), pl.col("entry_cents")).alias("collected_cents")
-    ).drop("cash")
+    return (
+        pool.lazy().join(cash, on="invoice_id", how="left")
+        .with_columns(pl.min_horizontal(pl.col("cash").fill_null(0), pl.col("entry_cents")).alias("collected_cents"))
+        .drop("cash")
+        .collect()
+    )  # fmt: skip
 
 
 def recovery_by_tier(pool: pl.DataFrame, targets: tuple[float, ...]) -> pl.DataFrame:

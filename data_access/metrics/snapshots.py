@@ -54,66 +54,58 @@ def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: s
         return _empty_snapshots(buckets)
     end_series = pl.Series("month_end", ends, dtype=pl.Date)
     n = len(ends)
+    reference = "due_date" if basis == DUE_DATE else "issue_date"
     issued = (
         portfolio.invoices.lazy()
         .filter(pl.col("issue_date") <= ends[-1])
-        .select("invoice_id", "debtor_id", "client_id", "issue_date", "due_date", "amount_cents")
-        .with_columns(
-            pl.lit(end_series).search_sorted(pl.col("issue_date"), side="left").cast(pl.Int32).alias("first")
-        )
+        .select("invoice_id", "debtor_id", "client_id", reference, "amount_cents",
+                pl.lit(end_series).search_sorted(pl.col("issue_date"), side="left").cast(pl.Int32).alias("first"))
+        .with_row_index("row")
         .collect()
-    )
-    by_month = (
+    )  # fmt: skip
+    dated = (  # each reduction with its invoice's row in `issued` and its month end index
         portfolio.reductions.lazy()
         .filter(pl.col("date") <= ends[-1])
-        .join(issued.lazy().select("invoice_id", "first"), on="invoice_id")
-        .with_columns(
+        .join(issued.lazy().select("invoice_id", "row", "first"), on="invoice_id")
+        .select(
+            "row",
             pl.max_horizontal(pl.lit(end_series).search_sorted(pl.col("date"), side="left").cast(pl.Int32),
-                              pl.col("first")).alias("idx")
+                              pl.col("first")).alias("idx"),
+            "amount_cents",
         )  # fmt: skip
-        .group_by("invoice_id", "idx")
-        .agg(pl.col("amount_cents").sum().alias("reduced_cents"))
         .collect()
     )
-    totals = by_month.group_by("invoice_id").agg(
-        pl.col("reduced_cents").sum().alias("total_reduced"), pl.col("idx").max().alias("last_idx")
-    )
-    invoices = (
-        issued.lazy()
-        .join(totals.lazy(), on="invoice_id", how="left")
-        .with_columns(
-            pl.when(pl.col("total_reduced") >= pl.col("amount_cents"))
-            .then(pl.col("last_idx") - 1)
-            .otherwise(n - 1)
-            .cast(pl.Int32)
-            .alias("last"),
-        )
-        .filter(pl.col("first") <= pl.col("last"))
-        .with_columns(pl.int_ranges("first", pl.col("last") + 1, dtype=pl.Int32).alias("idx"))
-        .explode("idx")
-        .collect()
-    )
-    reference = pl.col("due_date") if basis == DUE_DATE else pl.col("issue_date")
+    # The expansion and the running sums in flat arrays: invoice r's open months are the slots
+    # offsets[r] .. offsets[r] + lengths[r] - 1 of one array, in month order, so its reductions are
+    # added into their slots directly (no group-by, no join), and a running sum over the array less its
+    # value before the invoice's first slot is the invoice's running sum. Several times faster than
+    # exploding the invoices and joining the reductions back by (invoice, month).
+    rows, idx, cents = (dated[c].to_numpy() for c in ("row", "idx", "amount_cents"))
+    amount, first = issued["amount_cents"].to_numpy(), issued["first"].to_numpy()
+    total = np.zeros(issued.height, np.int64)
+    np.add.at(total, rows, cents)
+    last_idx = np.full(issued.height, -1, np.int32)
+    np.maximum.at(last_idx, rows, idx)
+    # Open from `first` to the month end before its last reduction when its reductions reach its amount.
+    last = np.where((last_idx >= 0) & (total >= amount), last_idx - 1, n - 1)
+    lengths = np.maximum(last - first + 1, 0).astype(np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    opened = lengths > 0
+    slot = idx <= last[rows]  # a closing reduction falls after the last open month end
+    reduced = np.zeros(int(lengths.sum()), np.int64)
+    np.add.at(reduced, offsets[rows[slot]] + (idx[slot] - first[rows[slot]]), cents[slot])
+    running = np.cumsum(reduced)
+    before = np.repeat((running - reduced)[offsets[opened]], lengths[opened])
+    balance = np.repeat(amount, lengths) - (running - before)
+    month = np.arange(reduced.size) - np.repeat(offsets - first, lengths)
+    keep = balance > 0
+    owner = np.repeat(np.arange(issued.height), lengths)[keep]
     return (
-        invoices.lazy()
-        .join(by_month.lazy(), on=["invoice_id", "idx"], how="left", maintain_order="left")
-        .with_columns(pl.col("reduced_cents").fill_null(0))
-        # Running sum per invoice without a window: rows are grouped by invoice, so a global running
-        # sum less its value just before each invoice's first row (10x faster than cum_sum().over()).
-        .with_columns(pl.col("reduced_cents").cum_sum().alias("running"))
-        .with_columns(
-            pl.when(pl.col("invoice_id") != pl.col("invoice_id").shift(1))
-            .then(pl.col("running") - pl.col("reduced_cents"))
-            .forward_fill()
-            .fill_null(0)
-            .alias("before_invoice")
-        )
-        .with_columns(
-            (pl.col("amount_cents") - pl.col("running") + pl.col("before_invoice")).alias("balance_cents"),
-            pl.lit(end_series).gather(pl.col("idx")).alias("month_end"),
-        )
-        .filter(pl.col("balance_cents") > 0)
-        .with_columns(buckets.label((pl.col("month_end") - reference).dt.total_days()).alias("bucket"))
+        issued.select("invoice_id", "debtor_id", "client_id", reference)[owner]
+        .lazy()
+        .with_columns(pl.Series("idx", month[keep], dtype=pl.Int32), pl.Series("balance_cents", balance[keep]))
+        .with_columns(pl.lit(end_series).gather(pl.col("idx")).alias("month_end"))
+        .with_columns(buckets.label((pl.col("month_end") - pl.col(reference)).dt.total_days()).alias("bucket"))
         .select("invoice_id", "debtor_id", "client_id", "idx", "month_end", "balance_cents", "bucket")
         .collect()
     )

@@ -5,7 +5,8 @@ reductions, assignments; and, for the Overview's month series, the cached month-
 does the same work with the same algorithm family, so a time ratio says which engine is faster at the
 job, not which way skips a step:
 
-- **ours**: the product's own Polars functions (``data_access.metrics``);
+- **ours**: the product's own functions (``data_access.metrics``), the very code the pages call: Polars
+  queries, and for the month-end snapshots NumPy arrays for the running sums;
 - **duckdb**: DuckDB SQL over the same Arrow tables (registered, zero copy), the same algorithm in SQL
   (the trend expands each invoice over the month ends at which it is open, as ours does, not a
   correlated subquery);
@@ -443,7 +444,8 @@ class Measured:
     equal: bool  # the way's numbers equal ours
 
 
-WAYS = ("ours (Polars)", "DuckDB SQL over the same Arrow", "pandas in memory", "typical (pandas.read_sql + pandas)")
+WAYS = ("ours (the pages' code: Polars, NumPy)", "DuckDB SQL over the same Arrow", "pandas in memory",
+        "typical (pandas.read_sql + pandas)")
 
 
 def compare(i: Inputs, url: str | None, repeat: int = 3, typical_repeat: int = 1) -> list[Measured]:
