@@ -213,6 +213,35 @@ MET, MISSED = "background-color: #dcefe3", "background-color: #f7dcdc"
 MET_MARK, MISSED_MARK = "✓", "✗"
 
 
+def marked(data, pairs: list[tuple[str, str]], scaled: tuple[str, ...]):  # noqa: ANN001, ANN201 - pandas
+    """``data`` styled: each (value, target) pair's value green and "✓ 92.3 %" where it meets its target, red and
+    "✗ 61.0 %" where it misses (colour is never the only sign), untouched where either is missing.
+
+    One mask per column, so colours and marks are set column by column, not cell by cell (cell by cell, a
+    league of 1,500 collectors took 4 s to style)."""
+    import pandas as pd
+
+    both = {value: data[value].notna() & data[target].notna() for value, target in pairs}
+    met = {value: both[value] & (data[value] >= data[target]) for value, target in pairs}
+    missed = {value: both[value] & (data[value] < data[target]) for value, target in pairs}
+
+    def colour(frame):  # noqa: ANN001, ANN202 - the pandas frame, styled as a whole
+        styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for value in met:
+            styles.loc[met[value], value] = MET
+            styles.loc[missed[value], value] = MISSED
+        return styles
+
+    styled = data.style.apply(colour, axis=None)
+    for value, _target in pairs:
+        fmt = table_number_format(value, percent=value in scaled) or "%.2f"
+        for mark, rows in ((MET_MARK, met[value]), (MISSED_MARK, missed[value])):
+            if rows.any():
+                styled = styled.format(lambda v, mark=mark, fmt=fmt: f"{mark} {fmt % v}".replace("%%", "%"),
+                                       subset=(data.index[rows], [value]))  # fmt: skip
+    return styled
+
+
 def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency: str, key: str,
                  labels: dict[str, str] | None = None, percent: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
                  selectable: bool | list[int] = False, height: int | str = "auto"):  # fmt: skip
@@ -226,25 +255,9 @@ def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency:
     config = column_config(shown, labels, money, currency, scaled)
     for name in hidden:
         config[name] = None
-    data = shown.to_pandas()
-
-    def colour(row):  # noqa: ANN001, ANN202 - a pandas row
-        styles = {name: "" for name in data.columns}
-        for value, target in pairs:
-            if row[value] == row[value] and row[target] == row[target]:  # both present (NaN != NaN)
-                styles[value] = MET if row[value] >= row[target] else MISSED
-        return [styles[name] for name in data.columns]
-
-    styled = data.style.apply(colour, axis=1)
-    # Colour is never the only sign: a met value reads "✓ 92.3 %", a missed one "✗ 61.0 %".
-    for value, target in pairs:
-        fmt = table_number_format(value, percent=value in scaled) or "%.2f"
+    for value, _target in pairs:
         config[value] = st.column_config.Column(header(value, labels))
-        for i, (have, goal) in enumerate(zip(data[value], data[target], strict=True)):
-            if have == have and goal == goal:  # both present (NaN != NaN)
-                mark = MET_MARK if have >= goal else MISSED_MARK
-                styled = styled.format(lambda v, mark=mark, fmt=fmt: f"{mark} {fmt % v}".replace("%%", "%"),
-                                       subset=([data.index[i]], [value]))  # fmt: skip
+    styled = marked(shown.to_pandas(), pairs, scaled)
     return st.dataframe(styled, column_config=config, hide_index=True, key=key,
                         height=height, placeholder="—", on_select="rerun" if selectable is not False else "ignore",
                         selection_mode="single-row", selection_default=_first_selection(selectable))  # fmt: skip
