@@ -36,7 +36,10 @@ pio.templates["rdash"] = go.layout.Template(
         hoverlabel=dict(font=dict(family=FONT)),
     )
 )
-pio.templates.default = "plotly_white+rdash"
+# Merged once: a default of "plotly_white+rdash" is merged anew by every go.Figure() (16 ms each, most of a
+# chart's Python time); the merged template gives the same layout in 0.5 ms.
+pio.templates["rdash_white"] = pio.templates.merge_templates("plotly_white", "rdash")
+pio.templates.default = "rdash_white"
 
 
 def finish(figure: go.Figure) -> go.Figure:
