@@ -67,10 +67,25 @@ def test_offer_defaults_edit_one_and_save(app_on, demo_copy_url) -> None:  # noq
     assert set(tracking["status"]) <= {"On track", "At risk", "Off track", "—"}
 
 
+def free_collector(url: str) -> int:
+    """A collector with no appeal on the third quarter yet."""
+    taken = {r[0] for r in rows(url, "SELECT collector_id FROM appeals WHERE period_start = '2026-07-01'")}
+    return next(r[0] for r in rows(url, "SELECT collector_id FROM collectors ORDER BY 1") if r[0] not in taken)
+
+
+def decide(app, appeal_id: int, measure: str, value: float, note: str):  # noqa: ANN001, ANN201 - an AppTest
+    """Uphold ``appeal_id`` with ``measure`` corrected to ``value`` (as typed in the form), on 2026-10-20."""
+    app.selectbox(key="decide_appeal").set_value(appeal_id)
+    app.radio(key="decide_decision").set_value("upheld")
+    app.selectbox(key="decide_measure").set_value(measure)
+    app.number_input(key="decide_value").set_value(value)
+    app.text_area(key="decide_note").set_value(note)
+    app.date_input(key="decide_on").set_value(date(2026, 10, 20))
+    return button(app, "Record the decision").click().run()
+
+
 def test_file_and_decide_an_appeal(app_on, demo_copy_url) -> None:  # noqa: F811
-    taken = {r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM appeals WHERE period_start = '2026-07-01'")}
-    collector = next(r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM collectors ORDER BY 1")
-                     if r[0] not in taken)
+    collector = free_collector(demo_copy_url)
     app = app_on(demo_copy_url, script=PAGE)
     app.selectbox(key="appeal_collector").set_value(collector)
     app.selectbox(key="appeal_kind").set_value("quarter")
@@ -84,13 +99,7 @@ def test_file_and_decide_an_appeal(app_on, demo_copy_url) -> None:  # noqa: F811
     button(app, "File the appeal").click().run()
     assert not app.exception and app.success[0].value.startswith("Appeal #")
     (appeal_id,) = rows(demo_copy_url, "SELECT max(appeal_id) FROM appeals")[0]
-    app.selectbox(key="decide_appeal").set_value(appeal_id)
-    app.radio(key="decide_decision").set_value("upheld")
-    app.selectbox(key="decide_measure").set_value("score")
-    app.number_input(key="decide_value").set_value(100.0)
-    app.text_area(key="decide_note").set_value("Payment slip confirms the collector's work")
-    app.date_input(key="decide_on").set_value(date(2026, 10, 20))
-    button(app, "Record the decision").click().run()
+    decide(app, appeal_id, "score", 100.0, "Payment slip confirms the collector's work")
     assert not app.exception and app.success[0].value == f"Appeal #{appeal_id}: Upheld."
     status, value, by = rows(demo_copy_url, "SELECT status, corrected_value, decided_by FROM appeals "
                                             "WHERE appeal_id = :i", i=appeal_id)[0]  # fmt: skip
@@ -141,24 +150,15 @@ def test_in_chinese_the_checks_defaults_refusals_and_appeals_are_chinese(app_on,
 
 
 def test_a_corrected_rate_is_entered_and_listed_in_percent(app_on, demo_copy_url) -> None:  # noqa: F811
-    taken = {r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM appeals WHERE period_start = '2026-07-01'")}
-    collector = next(r[0] for r in rows(demo_copy_url, "SELECT collector_id FROM collectors ORDER BY 1")
-                     if r[0] not in taken)
     app = app_on(demo_copy_url, script=PAGE)
-    app.selectbox(key="appeal_collector").set_value(collector)
+    app.selectbox(key="appeal_collector").set_value(free_collector(demo_copy_url))
     app.date_input(key="appeal_day").set_value(date(2026, 9, 15))
     app.multiselect(key="appeal_measures").set_value(["recovery_rate"])
     app.text_area(key="appeal_reason").set_value("Cash booked to the wrong quarter")
     app.date_input(key="appeal_filed_on").set_value(date(2026, 10, 5))
     button(app, "File the appeal").click().run()
     (appeal_id,) = rows(demo_copy_url, "SELECT max(appeal_id) FROM appeals")[0]
-    app.selectbox(key="decide_appeal").set_value(appeal_id)
-    app.radio(key="decide_decision").set_value("upheld")
-    app.selectbox(key="decide_measure").set_value("recovery_rate")
-    app.number_input(key="decide_value").set_value(90.0)
-    app.text_area(key="decide_note").set_value("Bank statement shows the cash in September")
-    app.date_input(key="decide_on").set_value(date(2026, 10, 20))
-    button(app, "Record the decision").click().run()
+    decide(app, appeal_id, "recovery_rate", 90.0, "Bank statement shows the cash in September")
     assert not app.exception
     assert float(rows(demo_copy_url, "SELECT corrected_value FROM appeals WHERE appeal_id = :i", i=appeal_id)[0][0]) == 0.9
     listed = next(d.value for d in app.dataframe if "corrected_value" in d.value.columns)
