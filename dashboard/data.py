@@ -269,6 +269,7 @@ def early_warning_dates(as_of: date) -> tuple[date, date]:
     return as_of - EARLY_WARNING_WEEK, as_of
 
 
+_LOG = logging.getLogger(__name__)  # for the operator's console: English, like the command line
 _prepared: set[tuple] = set()
 _prepared_lock = threading.Lock()
 
@@ -290,7 +291,7 @@ def prepare_early_warning(context: ViewContext) -> None:
             risk_model(context)
             early_warning_signals(context, early_warning_dates(context.as_of))
         except Exception:  # noqa: BLE001 - the page itself will compute and report it
-            logging.getLogger(__name__).warning("preparing the early-warning list failed", exc_info=True)
+            _LOG.warning("preparing the early-warning list failed", exc_info=True)
 
     from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 

@@ -120,8 +120,8 @@ def hard_coded(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SHOWN:
-            if isinstance(node.func.value, ast.Name) and node.func.value.id == "parser":
-                continue  # argparse's parser.error: the command line speaks English (docs/i18n.md)
+            if isinstance(node.func.value, ast.Name) and node.func.value.id in ("parser", "_LOG"):
+                continue  # argparse's parser.error and the server log: the operator's English (docs/i18n.md)
             for argument in [*node.args[:1], *(k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS)]:
                 if words(argument):
                     found.append(f"line {node.lineno}: {ast.unparse(argument)[:60]}")
