@@ -105,7 +105,7 @@ class Cockpit:
         from dashboard.components import empty_state
         from data_access.metrics.appraisal import last_open_date
 
-        last = self.figure("last_open_date", lambda: last_open_date(self.book))
+        last = last_open_date(self.book, data.settlements(data.nameless(self._key())))  # settlements: cached
         if last is None:
             empty_state(t("shell.never_open"))
             return

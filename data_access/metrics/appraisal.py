@@ -270,12 +270,13 @@ def settlements(book: Portfolio) -> pl.DataFrame:
     ).with_columns((pl.col("settled_on") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).alias("cycle_days"))
 
 
-def last_open_date(book: Portfolio) -> date | None:
+def last_open_date(book: Portfolio, settled: pl.DataFrame | None = None) -> date | None:
     """The last day on which some invoice was open (issued on or before it, not settled by its end), or None
-    when no invoice ever was: where a book whose every invoice is settled still has an aging to show."""
+    when no invoice ever was: where a book whose every invoice is settled still has an aging to show.
+    ``settled``: ``settlements(book)`` when the caller holds it already."""
     if book.invoices.is_empty():
         return None
-    settled = settlements(book)
+    settled = settlements(book) if settled is None else settled
     unsettled = book.invoices.filter(pl.col("amount_cents") > 0).join(settled, on="invoice_id", how="anti")
     if unsettled.height:  # an invoice still open: the book is open on its newest day
         return book.latest_date
