@@ -10,6 +10,7 @@ code does not depend on a frame library.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 
 import plotly.graph_objects as go
@@ -277,10 +278,11 @@ def scatter_by_group(x: list[float], y: list[float], groups: list[str], names: l
     return finish(figure)
 
 
-def path_to_target(days: list, actual: list[float | None], to_target: list[float], *, actual_name: str,
+def path_to_target(days: Sequence, actual: Sequence[float | None], to_target: Sequence[float], *, actual_name: str,
                    target_name: str, percent: bool, currency: str | None = None, title: str = "") -> go.Figure:  # fmt: skip
     """A metric through its period, day by day: the path so far (solid) against the path to its target
-    (dashed); ``currency`` makes it an amount (values in units), ``percent`` a share."""
+    (dashed); ``currency`` makes it an amount (values in units), ``percent`` a share. Arrays (NumPy, NaN for
+    a day not known yet) are taken as they are: Plotly checks a list's values one by one, an array at once."""
     number = ".1%" if percent else ",.0f" if currency else ",.2f"
     prefix = symbol(currency) if currency else ""
     figure = go.Figure()

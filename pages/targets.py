@@ -269,8 +269,8 @@ def charts_section(cockpit: Cockpit, period: Period, tracked: pl.DataFrame, who:
         if r["status"]:
             title += " — " + t(f"targets.status.{r['status']}")
         columns[i % 2].plotly_chart(charts.path_to_target(
-            line["date"].to_list(), [None if v is None else v * scale for v in line["actual"].to_list()],
-            [v * scale for v in line["to_target"].to_list()], actual_name=t("targets.path_actual"),
+            line["date"].to_numpy(), (line["actual"] * scale).to_numpy(), (line["to_target"] * scale).to_numpy(),
+            actual_name=t("targets.path_actual"),
             target_name=t("targets.path_target"), percent=unit == SHARE,
             currency=cockpit.currency if unit == AMOUNT else None, title=title), key=f"targets_path_{i}")  # fmt: skip
 

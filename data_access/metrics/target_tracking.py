@@ -223,10 +223,16 @@ def _sums() -> list[pl.Expr]:
 def _balance_dates(period: Period, day: date) -> int:
     """How many balances the bad-debt rate averages by ``day``: the day before the period and each month end
     in it up to ``day``, counted from the calendar (a zero balance has no snapshot row but is a balance)."""
-    count, month_end = 1, _month_end(period.start)
-    while month_end <= min(day, period.end):
-        count, month_end = count + 1, _month_end(month_end + timedelta(days=1))
-    return count
+    return 1 + sum(1 for month_end in _month_ends_in(period) if month_end <= day)
+
+
+def _month_ends_in(period: Period) -> list[date]:
+    """The month ends from the period's first month to its last day, in order."""
+    ends, month_end = [], _month_end(period.start)
+    while month_end <= period.end:
+        ends.append(month_end)
+        month_end = _month_end(month_end + timedelta(days=1))
+    return ends
 
 
 def track(targets: pl.DataFrame, actual: pl.DataFrame, period: Period, as_of: date) -> pl.DataFrame:
@@ -301,7 +307,9 @@ def path(events: pl.DataFrame, period: Period, as_of: date, target: float, *, ta
     elif region_id is not None:
         mine = mine.filter(pl.col("region_id") == region_id)
     days = pl.DataFrame({"date": pl.date_range(period.start, period.end, "1d", eager=True)})
-    days = days.with_columns(pl.Series("points", [_balance_dates(period, d) for d in days["date"]]))
+    # ``_balance_dates`` for every day at once: 1 + the period's month ends on or before the day.
+    ends = pl.Series(_month_ends_in(period), dtype=pl.Date)
+    days = days.with_columns((ends.search_sorted(days["date"], side="right") + 1).cast(pl.Int64).alias("points"))
     # An event before the first day (the bad-debt rate's opening balance, the day before) counts from day one,
     # as in ``values``.
     daily = mine.with_columns(pl.col("date").clip(lower_bound=period.start)).group_by("date").agg(
