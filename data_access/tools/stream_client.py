@@ -183,12 +183,13 @@ def _first_line(text: str) -> str:
 async def visit(base: str, url_path: str, query_string: str = "", *, choose: tuple[str, list[str]] | None = None,
                 look_for: str | None = None, timeout_s: float = 600) -> tuple[Run, Run | None]:  # fmt: skip
     """One visitor: open the page, then (``choose``: a multiselect's label and the options to pick) change it;
-    ``look_for`` is searched in the filter change's texts. Returns the page's run and the change's (or None)."""
+    ``look_for`` is searched in the filter change's texts; ``timeout_s`` bounds both together. Returns the
+    page's run and the change's (or None)."""
     try:
         async with StreamSession(base, url_path, query_string) as session:
             page = await session.open_page(timeout_s=timeout_s)
             if choose is None or page.errors:
                 return page, None
-            return page, await session.choose(*choose, look_for=look_for, timeout_s=timeout_s)
+            return page, await session.choose(*choose, look_for=look_for, timeout_s=max(timeout_s - page.seconds, 1))
     except Exception as exc:  # no connection at all
         return Run(errors=[f"/{url_path}: {exc.__class__.__name__}: {exc}"]), None
