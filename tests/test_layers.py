@@ -33,16 +33,9 @@ def starts(name: str, prefixes: tuple[str, ...]) -> bool:
     return any(name == p or name.startswith(p + ".") for p in prefixes)
 
 
-# The one visible exception: the load test's protocol client speaks Streamlit's wire format, whose message
-# classes are the generated protobuf code in ``streamlit.proto``; it uses no other part of Streamlit.
-PROTOCOL_CLIENT = ROOT / "data_access" / "tools" / "stream_client.py"
-
-
 @pytest.mark.parametrize("path", files("data_access"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_data_access_never_imports_streamlit_or_the_dashboard(path) -> None:
-    allowed = ("streamlit.proto",) if path == PROTOCOL_CLIENT else ()
-    assert not [m for m in imported_modules(path)
-                if starts(m, ("streamlit", "dashboard", "pages")) and not starts(m, allowed)]  # fmt: skip
+    assert not [m for m in imported_modules(path) if starts(m, ("streamlit", "dashboard", "pages"))]
 
 
 @pytest.mark.parametrize("path", [*files("pages"), ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT)))

@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from data_access.tools.browser_bench import serving
-from data_access.tools.stream_client import StreamSession, visit
+from dashboard.stream_client import StreamSession, visit
 from tests.conftest import DEMO_END
 
 AS_OF = f"as of {DEMO_END.isoformat()}"  # the demo's last day, which the filters start from

@@ -9,7 +9,7 @@ Of the sessions, ``browsers`` (``--browsers``, default 1) are headless-Chromium 
 context and so its own Streamlit session: their times are a person's wait, on the browser's own clock,
 from the navigation start to the page drawn (``browser_bench._DONE_JS``: script finished, no skeleton,
 every chart drawn) and from the key press to the page redrawn. The others are protocol sessions
-(``stream_client``): they speak Streamlit's websocket protocol as the browser's frontend does, so the
+(``dashboard.stream_client``, a child process): they speak Streamlit's websocket protocol as the browser's frontend does, so the
 server does all of their work (script runs, messages sent), but nothing is drawn; they are timed in this
 process from the request to the server's ``script_finished``, and a filter change counts only if its
 rerun shows the filter's caption ("Region East China"). The reason for the split: on one machine, twenty
@@ -29,14 +29,16 @@ asserts a time; the machine is shared, so every result carries the load average.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import statistics
+import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 
+from data_access.settings import PROJECT_ROOT
 from data_access.tools import browser_bench as bb
 
 # The sidebar's region filter as an English-speaking visitor sees it (dashboard locale ``filters.region``),
@@ -176,7 +178,9 @@ def _watch_browsers(pages: list, result: LoadResult, started: float, timeout_s: 
                     continue
                 if bb._errors(page):
                     state[index] = "failed"
-                    result.errors.append(f"session {index + 1} (browser): an error shown on the page")
+                    shown = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+                    result.errors.append(f"session {index + 1} (browser): an error shown on the page: "
+                                         f"{(shown.first.inner_text().splitlines() or [''])[0][:200]}")  # fmt: skip
                 elif state[index] == "loading":
                     result.page_seconds.append(done[0] / 1000)  # browser time since the navigation began
                     result.script_seconds.append(done[1] / 1000)
@@ -196,44 +200,57 @@ def _watch_browsers(pages: list, result: LoadResult, started: float, timeout_s: 
         time.sleep(0.2)
 
 
+@dataclass
+class _Run:
+    """One protocol session's script run, as ``dashboard.stream_client.Run`` reports it in its JSON."""
+
+    seconds: float = 0.0
+    deltas: int = 0
+    errors: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)
+
+
 class _ProtocolSessions:
-    """``count`` protocol sessions, all started at once on one event loop in a thread of their own (the browser
-    tabs are driven by Playwright's synchronous API in this thread); each opens the page, then chooses the
-    region and must see its caption."""
+    """``count`` protocol sessions, all started at once by one child process (``python -m
+    dashboard.stream_client``: the Streamlit side of the project, whose event loop shares no interpreter lock
+    with the browser tabs driven from this process); each opens the page, then chooses the region and must
+    see its caption."""
 
     def __init__(self, base: str, url_path: str, count: int, timeout_s: float) -> None:
         self.base, self.url_path, self.count, self.timeout_s = base, url_path, count, timeout_s
         self.visits: list = []
-        self.failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, name="rdash-protocol-sessions", daemon=True)
+        self.failure: str | None = None
+        self._child: subprocess.Popen | None = None
 
     def start(self) -> None:
         if self.count:
-            self._thread.start()
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", "dashboard.stream_client", "--base", self.base, "--page", self.url_path,
+                 "--sessions", str(self.count), "--choose-label", REGION_LABEL, "--choose", bb.REGION_TYPED,
+                 "--look-for", REGION_CAPTION, "--timeout", str(self.timeout_s)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT,
+            )  # fmt: skip
 
-    def _main(self) -> None:
-        import asyncio
-
-        from data_access.tools.stream_client import visit
-
-        async def together() -> list:
-            return await asyncio.gather(*(visit(self.base, self.url_path, choose=(REGION_LABEL, [bb.REGION_TYPED]),
-                                                look_for=REGION_CAPTION, timeout_s=self.timeout_s)
-                                          for _ in range(self.count)))  # fmt: skip
-
+    def _wait(self) -> None:
         try:
-            self.visits = asyncio.run(together())
-        except BaseException as exc:  # reported as every session's failure below, not lost in the thread
-            self.failure = exc
+            out, err = self._child.communicate(timeout=self.timeout_s + 60)
+        except subprocess.TimeoutExpired:
+            self._child.kill()
+            self._child.communicate()
+            self.failure = "still running after the time limit"
+            return
+        if self._child.returncode != 0:
+            self.failure = f"the protocol client failed: {(err.strip().splitlines() or ['no output'])[-1]}"
+            return
+        self.visits = [(_Run(**v["page"]), _Run(**v["change"]) if v["change"] else None) for v in json.loads(out)]
 
     def collect(self, result: LoadResult, first_number: int) -> None:
         """Wait for the sessions (each bounded by the time limit) and add their times and errors to ``result``."""
         if not self.count:
             return
-        self._thread.join(self.timeout_s + 60)
-        if self._thread.is_alive() or self.failure is not None:
-            why = "still running after the time limit" if self.failure is None else repr(self.failure)
-            result.errors.extend(f"session {first_number + i} (protocol): {why}" for i in range(self.count))
+        self._wait()
+        if self.failure is not None:
+            result.errors.extend(f"session {first_number + i} (protocol): {self.failure}" for i in range(self.count))
             return
         for number, (page, change) in enumerate(self.visits, start=first_number):
             if page.errors:

@@ -8,8 +8,10 @@ the script rewrote through ``page_info_changed``, the hashes of cacheable messag
 sends as references), and changes a filter the way the sidebar does: a rerun carrying the multiselect's
 new widget state. Each run is timed in this process, from the request to the server's ``script_finished``.
 
-Used by the load test (``load_test.run(..., browsers=K)``) for the sessions whose drawing happens on other
-machines in reality: the server does all of their work, this client only reads what it must (the type of
+Used by the load test (``load_test.run(..., browsers=K)``), which starts it as its own process
+(``python -m dashboard.stream_client``: it lives on the Streamlit side, as it imports Streamlit's protobuf
+classes, and its event loop shares no interpreter lock with the browsers' driver) for the sessions whose
+drawing happens on other machines in reality: the server does all of their work, this client only reads what it must (the type of
 each message, errors, the widgets it will change, the text it is asked to look for). Errors of a run: an
 exception or an error box among the elements, a page the app does not know, a compile error, a run that
 does not finish within the bound, a connection that closes. Nothing here imports or starts Streamlit's
@@ -18,9 +20,12 @@ runtime; the protobuf classes come from ``streamlit.proto``, which is plain gene
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from streamlit.proto.Alert_pb2 import Alert
@@ -193,3 +198,31 @@ async def visit(base: str, url_path: str, query_string: str = "", *, choose: tup
             return page, await session.choose(*choose, look_for=look_for, timeout_s=max(timeout_s - page.seconds, 1))
     except Exception as exc:  # no connection at all
         return Run(errors=[f"/{url_path}: {exc.__class__.__name__}: {exc}"]), None
+
+
+async def _together(base: str, url_path: str, sessions: int, choose: tuple[str, list[str]] | None,
+                    look_for: str | None, timeout_s: float) -> list[tuple[Run, Run | None]]:  # fmt: skip
+    return await asyncio.gather(*(visit(base, url_path, choose=choose, look_for=look_for, timeout_s=timeout_s)
+                                  for _ in range(sessions)))  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``sessions`` visitors at once; prints one JSON list of ``{"page": Run, "change": Run | null}``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", required=True, help="the app's address, e.g. http://127.0.0.1:8501")
+    parser.add_argument("--page", required=True, help="the page's url path, e.g. overview")
+    parser.add_argument("--sessions", type=int, default=1)
+    parser.add_argument("--choose-label", default=None, help="the multiselect to change after the page is drawn")
+    parser.add_argument("--choose", action="append", default=[], help="an option to pick in it (repeatable)")
+    parser.add_argument("--look-for", default=None, help="a text to find among the changed page's elements")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds for a visitor's page and change together")
+    args = parser.parse_args(argv)
+    choose = (args.choose_label, args.choose) if args.choose_label else None
+    visits = asyncio.run(_together(args.base, args.page, args.sessions, choose, args.look_for, args.timeout))
+    json.dump([{"page": asdict(page), "change": asdict(change) if change else None} for page, change in visits],
+              sys.stdout)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
