@@ -4,8 +4,9 @@
     rdash demo --invoices N --seed S [--end YYYY-MM-DD] [--database-url URL]
     rdash migrate [--database-url URL]
     rdash bench --invoices N       every page in the browser, the fair side-by-side; writes docs/performance.md
-    rdash load-test --sessions 20 --invoices N
-                                   that many browser sessions at once on one server: page and filter-change times
+    rdash load-test --sessions 20 [--browsers 1] --invoices N
+                                   that many sessions at once on one server (K in Chromium, the others protocol-only):
+                                   page and filter-change times
     rdash risk-check demo|ibm      the early-warning model's time-split validation (docs/early_warning.md)
     rdash audit verify [--database-url URL]
                                    check the hash chain of the audit log; exit 1 naming the first broken entry
@@ -100,9 +101,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="also build or reuse the demo in this PostgreSQL database: its cold load and pushdown")
     bench.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "performance.md"))
 
-    load_test = commands.add_parser("load-test", help="N simultaneous headless-Chromium sessions on one app server: "
-                                    "each opens a page and changes a filter; errors, median and p90, server memory")
+    load_test = commands.add_parser("load-test", help="N simultaneous sessions on one app server, K of them in "
+                                    "headless Chromium and the others speaking Streamlit's protocol only: each "
+                                    "opens a page and changes a filter; errors, median and p90, server memory")
     load_test.add_argument("--sessions", type=int, default=20)
+    load_test.add_argument("--browsers", type=int, default=1,
+                           help="of the sessions, how many in headless Chromium, timed as a person waits (the "
+                                "others do the server's work without drawing); equal to --sessions: all in Chromium")
     load_test.add_argument("--invoices", type=int, default=1_000_000)
     load_test.add_argument("--seed", type=int, default=settings.demo_seed)
     load_test.add_argument("--database-url", default=None,
@@ -215,8 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         if not browser_bench.chromium_available():
             print(f"no Chromium at {browser_bench.CHROMIUM} or no Playwright", file=sys.stderr)
             return 2
+        if not 0 <= args.browsers <= args.sessions:
+            print("--browsers must be between 0 and --sessions", file=sys.stderr)
+            return 2
         url, _seconds, _load = demo_database(args.invoices, args.seed, args.database_url)
-        result = load_test.run(url, args.sessions, url_path=args.page, port=args.port, timeout_s=args.timeout)
+        result = load_test.run(url, args.sessions, browsers=args.browsers, url_path=args.page, port=args.port,
+                               timeout_s=args.timeout)  # fmt: skip
         for error in result.errors:
             print(error)
         return 1 if result.errors else 0
