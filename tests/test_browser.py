@@ -44,25 +44,63 @@ def writable_server(demo_sqlite_url, tmp_path_factory):
         yield base
 
 
+# Installed in every page before Streamlit loads: counts the script's runs and stamps each change of its state, so
+# a test can wait for the rerun its click started (``rerun_by``) and for a quiet page (``settle``) on a loaded machine.
+RUN_TRACKER = """
+window.__rdashRuns = 0;
+window.__rdashChanged = performance.now();
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    window.__rdashChanged = performance.now();
+    if (change.target.getAttribute('data-test-script-state') === 'running') window.__rdashRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+
+
+class TrackedBrowser:
+    """Chromium whose new pages carry the run tracker."""
+
+    def __init__(self, chromium) -> None:  # noqa: ANN001 - a Playwright browser
+        self.chromium = chromium
+
+    def new_page(self, **options):  # noqa: ANN003, ANN201 - Playwright's options and page
+        page = self.chromium.new_page(**options)
+        page.add_init_script(RUN_TRACKER)
+        return page
+
+
 @pytest.fixture(scope="module")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield chromium
+        yield TrackedBrowser(chromium)
         chromium.close()
 
 
 def settle(page) -> None:
-    """Wait until the script has finished and no element is still a loading skeleton."""
+    """Wait until the script has finished, its state has not changed for a second (a ``st.rerun`` or a queued
+    rerun would have started by then) and no element is still a loading skeleton."""
     page.wait_for_timeout(500)
     page.wait_for_function(
         """() => document.querySelector('[data-test-script-state="notRunning"]')
-                 && !document.querySelector('[data-testid="stSkeleton"]')""",
+                 && !document.querySelector('[data-testid="stSkeleton"]')
+                 && performance.now() - (window.__rdashChanged ?? 0) > 1000""",
         timeout=90_000,
+        polling=100,
     )
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(300)
+
+
+def rerun_by(page, act) -> None:  # noqa: ANN001 - a Playwright page and a callable
+    """Do ``act`` (a click or a key that reruns the script) and wait for that rerun to finish: on a loaded machine
+    the rerun may start well after the click, when a plain ``settle`` could already have returned."""
+    before = page.evaluate("window.__rdashRuns")
+    act()
+    page.wait_for_function(f"window.__rdashRuns > {before}", timeout=90_000, polling=50)
+    settle(page)
 
 
 def shown(page, text: str) -> int:  # noqa: ANN001 - a Playwright page
@@ -123,8 +161,7 @@ def test_a_write_through_the_app_is_read_back_by_the_app(writable_server, browse
     page = open_page(browser, f"{writable_server}/audit", "audit.png")
     assert page.get_by_text("Chain intact: 1 entries", exact=False).count() == 1
     page.get_by_label("Why this checkpoint").fill("Browser test checkpoint")
-    page.get_by_role("button", name="Verify and record checkpoint").click()
-    settle(page)
+    rerun_by(page, page.get_by_role("button", name="Verify and record checkpoint").click)
     page.screenshot(path=str(SHOTS / "audit_after_checkpoint.png"), full_page=True)
     assert page.get_by_text("Checkpoint recorded after head", exact=False).count() == 1
     assert page.get_by_text("Chain intact: 2 entries", exact=False).count() == 1
@@ -145,8 +182,8 @@ def test_the_early_warning_list_opens_a_debtor_on_a_projector_screen(server, bro
     listed = page.locator('[data-testid="stDataFrame"]').first
     listed.scroll_into_view_if_needed()
     box = listed.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 52)  # the selection box of the first row: the largest expected loss
-    settle(page)
+    # the selection box of the first row: the largest expected loss
+    rerun_by(page, lambda: page.mouse.click(box["x"] + 18, box["y"] + 52))
     heading = page.get_by_role("heading", name="Debtor: Debtor")
     assert heading.count() == 1
     heading.evaluate("element => element.scrollIntoView({block: 'start'})")
@@ -179,13 +216,11 @@ def test_a_manager_suggests_and_applies_a_rebalance(writable_server, browser) ->
     SHOTS.mkdir(parents=True, exist_ok=True)
     shoot("regional_load")
     page.get_by_text("Allow moves across regions").click()
-    page.get_by_role("button", name="Suggest moves").click()
-    settle(page)
+    rerun_by(page, page.get_by_role("button", name="Suggest moves").click)
     assert page.get_by_text("move(s) suggested among", exact=False).count() == 1
     scroll_to(page, page.get_by_text("Moves ticked").first)
     shoot("regional_load_suggestion")
-    page.get_by_role("button", name="Apply 25 move(s)").click()
-    settle(page)
+    rerun_by(page, page.get_by_role("button", name="Apply 25 move(s)").click)
     assert page.get_by_text("25 case(s) moved on", exact=False).count() == 1
     page.get_by_role("heading", name="Applied batches").scroll_into_view_if_needed()
     assert page.get_by_text("RB-", exact=False).count() >= 1
@@ -446,10 +481,8 @@ def test_targets_offer_defaults_and_save_then_track(writable_server, browser) ->
     page.close()
     page = open_page(browser, f"{writable_server}/targets?tperiod=quarter", "targets_quarter_empty.png")
     assert page.get_by_text("No targets are set for", exact=False).count() == 1
-    page.get_by_role("button", name="Offer the scheme's defaults").click()
-    settle(page)
-    page.get_by_role("button", name="Save").click()
-    settle(page)
+    rerun_by(page, page.get_by_role("button", name="Offer the scheme's defaults").click)
+    rerun_by(page, page.get_by_role("button", name="Save").click)
     assert page.get_by_text("Targets saved: 6 added, 0 changed, 0 removed.", exact=True).count() == 1
     assert page.get_by_text("No targets are set for", exact=False).count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
@@ -578,8 +611,7 @@ def test_the_agenda_steps_with_the_arrow_keys_and_keeps_filters_and_date(server,
     page.wait_for_url("**/aging?**", timeout=120_000)
     settle(page)
     assert page.url.split("?")[0].endswith("/aging")
-    page.get_by_role("button", name="Leave projector mode").click()
-    settle(page)
+    rerun_by(page, page.get_by_role("button", name="Leave projector mode").click)
     assert "projector" not in query(page) and query(page)["region"] == "2"
     assert page.locator('[data-testid="stSidebar"]').is_visible()
     page.close()
@@ -598,8 +630,7 @@ def test_an_agenda_is_saved_by_name_and_presented(writable_server, browser) -> N
         page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     sidebar.get_by_label("Agenda name").fill("Credit committee")
-    sidebar.get_by_role("button", name="Save agenda").click()
-    settle(page)
+    rerun_by(page, sidebar.get_by_role("button", name="Save agenda").click)
     assert query(page)["agenda"] == "Credit committee"
     assert sidebar.get_by_text("Agenda “Credit committee” saved.").count() == 1
     sidebar.get_by_role("button", name="Present on the projector").click()
@@ -763,17 +794,14 @@ def test_every_page_in_chinese_at_1280x720_has_no_exception_and_no_cut_or_overla
 def test_the_language_is_switched_in_the_sidebar_kept_in_the_url_and_carried_by_the_menu(server, browser) -> None:
     page = open_page(browser, f"{server}/aging?region=2", "language_start.png")
     assert page.locator("h1").first.inner_text() == "Aging"
-    page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').get_by_text("简体中文").click()
-    settle(page)
+    rerun_by(page, page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').get_by_text("简体中文").click)
     assert page.locator("h1").first.inner_text() == "账龄分析"
     assert query(page) == {"region": "2", "lang": "zh"}
     assert page.get_by_text("区域 华南 · 截至 2026-10-31", exact=True).count() == 1  # the region's name_zh
-    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="催收员").click()
-    settle(page)
+    rerun_by(page, page.locator('[data-testid="stSidebar"]').get_by_role("link", name="催收员").click)
     assert page.url.split("?")[0].endswith("/league") and query(page) == {"region": "2", "lang": "zh"}
     assert page.locator("h1").first.inner_text() == "催收员排行榜"
-    page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').get_by_text("English").click()
-    settle(page)
+    rerun_by(page, page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').get_by_text("English").click)
     assert page.locator("h1").first.inner_text() == "Collector league table" and "lang" not in query(page)
     page.close()
 
