@@ -14,6 +14,22 @@ from tests.test_app import app_on, texts  # noqa: F401 - the fixture is shared
 SCRIPT = "pages/early_warning.py"
 
 
+def levels_shown(listed) -> set[str]:  # noqa: ANN001 - the pandas frame the table shows
+    """The level labels of a list: each cell holds its row's one label (a coloured label column)."""
+    assert all(len(cell) == 1 for cell in listed["level"])
+    return {cell[0] for cell in listed["level"]}
+
+
+def test_the_levels_are_coloured_labels_red_amber_green(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    import json
+
+    app = app_on(demo_sqlite_url, script=SCRIPT, level="red,amber,green")
+    level = json.loads(app.dataframe[0].proto.columns)["level"]
+    assert level["type_config"]["options"] == [
+        {"value": "▲ Red", "color": "#f6d0cb"}, {"value": "◆ Amber", "color": "#fbe6bd"},
+        {"value": "● Green", "color": "#d9eedd"}]  # fmt: skip
+
+
 def test_the_page_lists_debtors_at_risk_with_the_validation(app_on, demo_sqlite_url) -> None:  # noqa: F811
     app = app_on(demo_sqlite_url, script=SCRIPT)
     assert not app.exception and not app.error
@@ -23,7 +39,7 @@ def test_the_page_lists_debtors_at_risk_with_the_validation(app_on, demo_sqlite_
     listed = app.dataframe[0].value
     assert {"level", "debtor", "probability", "expected_loss_cents", "action", "rule", "signals", "collector"} <= set(
         listed.columns)
-    assert set(listed["level"]) <= {"▲ Red", "◆ Amber"}  # red and amber by default
+    assert levels_shown(listed) <= {"▲ Red", "◆ Amber"}  # red and amber by default
     losses = listed["expected_loss_cents"].tolist()
     assert losses == sorted(losses, reverse=True)
     assert "How good is the model?" in [s.value for s in app.subheader]
@@ -48,9 +64,9 @@ def test_the_level_filter_and_the_global_filters_cut_the_list(app_on, demo_sqlit
     assert not app.exception
     assert "Region East China · as of 2026-10-31" in texts(app)
     listed = app.dataframe[0].value
-    assert set(listed["level"]) == {"● Green"} and set(listed["region"]) == {"East China"}
+    assert levels_shown(listed) == {"● Green"} and set(listed["region"]) == {"East China"}
     app.multiselect[0].set_value(["red"]).run()
-    assert set(app.dataframe[0].value["level"]) == {"▲ Red"}
+    assert levels_shown(app.dataframe[0].value) == {"▲ Red"}
     assert app.query_params["level"] == "red"
 
 
