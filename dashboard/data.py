@@ -335,6 +335,38 @@ def _target_events(key: tuple, start: date, end: date, as_of: date) -> pl.DataFr
                   settlements(book_key))  # fmt: skip
 
 
+def target_values(context: ViewContext, period: Period) -> pl.DataFrame:
+    """``target_tracking.values`` of the period's events at the as-of date: every scope's metrics, company-wide.
+    Kept with the events: the sidebar's filters only choose which rows the page shows (a filter change at 1M
+    invoices would recompute them, 0.25 s, to the same result)."""
+    key = (context.book_key(), *(context.table_key(name) for name in TRACKING_TABLES))
+    return _target_values(key, period.start, period.end, context.as_of)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _target_values(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
+    from data_access.metrics.target_tracking import values
+
+    return values(_target_events(key, start, end, as_of), Period(start, end), as_of)
+
+
+def target_path(context: ViewContext, period: Period, target: float, *, target_type: str, tier: str | None,
+                region_id: int | None, collector_id: int | None) -> pl.DataFrame:  # fmt: skip
+    """``target_tracking.path`` of one scope's metric; like ``target_values``, independent of the filters."""
+    key = (context.book_key(), *(context.table_key(name) for name in TRACKING_TABLES))
+    return _target_path(key, period.start, period.end, context.as_of, target, target_type, tier, region_id,
+                        collector_id)  # fmt: skip
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _target_path(key: tuple, start: date, end: date, as_of: date, target: float, target_type: str, tier: str | None,
+                 region_id: int | None, collector_id: int | None) -> pl.DataFrame:  # fmt: skip
+    from data_access.metrics.target_tracking import path
+
+    return path(_target_events(key, start, end, as_of), Period(start, end), as_of, target, target_type=target_type,
+                tier=tier, region_id=region_id, collector_id=collector_id)  # fmt: skip
+
+
 def league_history(context: ViewContext, quarters: list[Period]) -> list[pl.DataFrame]:
     """The league tables of whole past quarters (for suggestions), each as of its own end."""
     key = appraisal_key(context)

@@ -18,7 +18,7 @@ from dashboard.i18n import label, localized, t
 from dashboard.shell import Cockpit, freshness, open_page
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period
-from data_access.metrics.target_tracking import AT_RISK_MARGIN, path, track, values
+from data_access.metrics.target_tracking import AT_RISK_MARGIN, track
 from data_access.metrics.targets import (
     AMOUNT, COLLECTOR, COMPANY, METRICS, PERIOD_KINDS, REGION, SHARE, SUGGESTION_QUARTERS, in_period,
     period_of, scheme_defaults, suggestions, window_closes,
@@ -192,8 +192,8 @@ def tracking_section(cockpit: Cockpit, period: Period, table: pl.DataFrame, who:
         empty_state(t("targets.not_started", start=period.start))
         return None
     with st.spinner(t("shell.loading")):
-        happened = data.target_events(cockpit.context, period.start, period.end)
-    tracked = track(set_here.drop("level"), values(happened, period, as_of), period, as_of)
+        actual = data.target_values(cockpit.context, period)
+    tracked = track(set_here.drop("level"), actual, period, as_of)
     tracked = tracked.with_columns(pl.col("region_id").fill_null(
         pl.col("collector_id").replace_strict(who.collector_regions, default=None)).alias("region_of"))
     tracked = _in_view(cockpit, tracked)
@@ -257,13 +257,12 @@ def charts_section(cockpit: Cockpit, period: Period, tracked: pl.DataFrame, who:
     level, region_id, collector_id = scopes.row(picked or 0)
     mine = tracked.filter((pl.col("level") == level) & (pl.col("region_id").eq_missing(region_id))
                           & (pl.col("collector_id").eq_missing(collector_id)))  # fmt: skip
-    happened = data.target_events(cockpit.context, period.start, period.end)
     columns = st.columns(2)
     for i, r in enumerate(mine.iter_rows(named=True)):
         unit = METRICS[r["target_type"]].unit
-        line = path(happened, period, cockpit.view.as_of, r["target"], target_type=r["target_type"], tier=r["tier"],
-                    region_id=region_id if level == REGION else None,
-                    collector_id=collector_id if level == COLLECTOR else None)  # fmt: skip
+        line = data.target_path(cockpit.context, period, r["target"], target_type=r["target_type"], tier=r["tier"],
+                                region_id=region_id if level == REGION else None,
+                                collector_id=collector_id if level == COLLECTOR else None)  # fmt: skip
         scale = 0.01 if unit == AMOUNT else 1.0
         title = t(f"targets.metric.{r['target_type']}") + (f" · {r['tier']}" if r["tier"] else "")
         if r["status"]:
