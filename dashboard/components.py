@@ -213,17 +213,20 @@ MET, MISSED = "background-color: #dcefe3", "background-color: #f7dcdc"
 MET_MARK, MISSED_MARK = "✓", "✗"
 
 
-def marked(data, pairs: list[tuple[str, str]], scaled: tuple[str, ...]):  # noqa: ANN001, ANN201 - pandas
+def marked(data, pairs: list[tuple[str, str]], scaled: tuple[str, ...], hidden: tuple[str, ...] = ()):  # noqa: ANN001, ANN201 - pandas
     """``data`` styled: each (value, target) pair's value green and "✓ 92.3 %" where it meets its target, red and
-    "✗ 61.0 %" where it misses (colour is never the only sign), untouched where either is missing.
+    "✗ 61.0 %" where it misses (colour is never the only sign), untouched where either is missing; the
+    ``hidden`` columns (targets named in the headers, ids) are compared, then left out of what is styled.
 
     One mask per column, so colours and marks are set column by column, not cell by cell (cell by cell, a
-    league of 1,500 collectors took 4 s to style)."""
+    league of 1,500 collectors took 4 s to style). A Styler renders every cell it holds in Python, so the
+    hidden columns are dropped rather than styled and hidden (a third of the league's cells)."""
     import pandas as pd
 
     both = {value: data[value].notna() & data[target].notna() for value, target in pairs}
     met = {value: both[value] & (data[value] >= data[target]) for value, target in pairs}
     missed = {value: both[value] & (data[value] < data[target]) for value, target in pairs}
+    data = data.drop(columns=[name for name in hidden if name in data.columns and name not in met])
 
     def colour(frame):  # noqa: ANN001, ANN202 - the pandas frame, styled as a whole
         styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -253,11 +256,10 @@ def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency:
     scaled = (*percent, *(target for value, target in pairs if value in percent and target not in percent))
     shown = for_screen(frame, money, scaled)
     config = column_config(shown, labels, money, currency, scaled)
-    for name in hidden:
-        config[name] = None
     for value, _target in pairs:
         config[value] = st.column_config.Column(header(value, labels))
-    styled = marked(shown.to_pandas(), pairs, scaled)
+    styled = marked(shown.to_pandas(), pairs, scaled, hidden)  # the hidden columns are dropped from it
+    config = {name: column for name, column in config.items() if name not in hidden}
     return st.dataframe(styled, column_config=config, hide_index=True, key=key,
                         height=height, placeholder="—", on_select="rerun" if selectable is not False else "ignore",
                         selection_mode="single-row", selection_default=_first_selection(selectable))  # fmt: skip

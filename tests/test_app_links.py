@@ -125,8 +125,16 @@ def test_a_picked_debtor_stays_with_its_id_or_is_cleared_with_a_note(app_on, dem
     assert kept and cleared
 
 
+def collector_ids(url: str) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+        return {name: cid for cid, name in connection.execute("SELECT collector_id, name FROM collectors")}
+
+
 def test_a_scorecard_stays_with_its_collector_or_closes_with_a_note(app_on, demo_sqlite_url) -> None:  # noqa: F811
     person = app_on(demo_sqlite_url, script="pages/league.py").dataframe[0].value.iloc[1]  # row 2
+    person["collector_id"] = collector_ids(demo_sqlite_url)[person["collector"]]  # the table shows names, not ids
     level = {t(f"league.level.{v}"): v for v in LEVELS}[person["level"]]
     app = app_on(demo_sqlite_url, script="pages/league.py", card=str(person["collector_id"]))
     assert f"Scorecard: {person['collector']}" in [s.value for s in app.subheader]
