@@ -291,7 +291,9 @@ def report(r: Results, repeat: int) -> str:
         lines += [
             "Headless Chromium against the app under `streamlit run` (`data_access/tools/browser_bench.py`): "
             "from the request or the key press to the script finished, no skeleton left and every chart drawn. "
-            f"First page after the server started: **{b.first_page:.1f} s**. Warm load: a new session on the "
+            f"First page after the server started: **{b.first_page:.1f} s**; then the server prepared the "
+            f"early-warning model in the background for {b.background_seconds:.0f} s, and the pages were timed "
+            "once it was idle. Warm load: a new session on the "
             "page, median; filter change: a region chosen in the sidebar, then removed again, in the session "
             "(median; every change listed). Server CPU: the CPU seconds the app process spent on a filter change "
             "(median), which the machine's load inflates far less than the wall time.",
