@@ -304,7 +304,12 @@ def batches_section(cockpit: Cockpit) -> None:
 
 
 def manual_section(cockpit: Cockpit, load: Load, cases: pl.DataFrame) -> None:
-    with st.expander(t("load.manual"), icon=":material/swap_horiz:"):
+    # Built only while open: its case list offers every open case (18,000 at 1M invoices), which the browser
+    # would otherwise receive and lay out on every filter change, closed or not.
+    manual = st.expander(t("load.manual"), icon=":material/swap_horiz:", key="load_manual", on_change="rerun")
+    if not manual.open:
+        return
+    with manual:
         st.caption(t("load.manual_caption"))
         names = dict(load.collectors.select("collector_id", "collector").iter_rows())
         no_owner, unrated = t("load.no_owner"), t("load.unrated")  # once, not per case: thousands of cases at 1M

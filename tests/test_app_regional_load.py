@@ -77,8 +77,20 @@ def test_suggest_untick_apply_and_undo(app_on, demo_copy_url) -> None:  # noqa: 
     assert owners(demo_copy_url) == before
 
 
-def test_a_manual_move_takes_the_same_path(app_on, demo_copy_url) -> None:  # noqa: F811
+def manual_opened(app):  # noqa: ANN001, ANN201 - an AppTest
+    """The manual move's expander opened, as a click on it does (its content is built only while open)."""
+    app.session_state["load_manual"] = True
+    return app.run()
+
+
+def test_the_manual_move_is_built_only_when_its_expander_is_opened(app_on, demo_copy_url) -> None:  # noqa: F811
     app = app_on(demo_copy_url, script=PAGE)
+    assert not [m for m in app.multiselect if m.key == "load_manual_cases"]
+    assert len(manual_opened(app).multiselect(key="load_manual_cases").options) > 0
+
+
+def test_a_manual_move_takes_the_same_path(app_on, demo_copy_url) -> None:  # noqa: F811
+    app = manual_opened(app_on(demo_copy_url, script=PAGE))
     case = app.multiselect(key="load_manual_cases").options[0]
     app.multiselect(key="load_manual_cases").select(case)
     target = app.selectbox(key="load_manual_to")
@@ -94,7 +106,7 @@ def test_a_manual_move_takes_the_same_path(app_on, demo_copy_url) -> None:  # no
 
 def test_a_manual_move_without_a_collector_or_reason_is_refused_and_writes_nothing(app_on, demo_copy_url) -> None:  # noqa: F811
     before = owners(demo_copy_url)
-    app = app_on(demo_copy_url, script=PAGE)
+    app = manual_opened(app_on(demo_copy_url, script=PAGE))
     app.multiselect(key="load_manual_cases").select(app.multiselect(key="load_manual_cases").options[0])
     app.button(key="load_manual_move").click().run()
     assert not app.exception
