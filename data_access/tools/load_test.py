@@ -1,7 +1,8 @@
 """Many people at once: ``rdash load-test --sessions 20`` (or ``python -m data_access.tools.load_test``).
 
 One app server (``streamlit run app.py``, started here on loopback); after one warm-up visit in headless
-Chromium (the book is loaded once, as after any server start), ``sessions`` sessions open the same page at
+Chromium (the book is loaded once, as after any server start) and the background work it starts (the
+early-warning model, ``browser_bench.Server.wait_idle``), ``sessions`` sessions open the same page at
 the same moment. As soon as a session's page is there it changes a filter (the region East China chosen
 in the sidebar, as ``browser_bench`` does), and that rerun is timed too.
 
@@ -133,9 +134,11 @@ def run(database_url: str, sessions: int = 20, *, browsers: int = 1, url_path: s
         seconds, warmup = bb.timed_visit(browser, f"{server.base}/{url_path or ''}")
         url_path = url_path or bb.menu_pages(warmup)[0]
         warmup.close()
+        background = server.wait_idle()  # the early-warning preparation after the first page (browser_bench)
         result = LoadResult(sessions, url_path, browsers, warm_rss_mb=server.memory_mb()[1])
-        log(f"warm-up visit {seconds:.1f} s; server {result.warm_rss_mb:,.0f} MB; now {sessions} sessions on "
-            f"/{url_path}, {browsers} of them in headless Chromium")  # fmt: skip
+        log(f"warm-up visit {seconds:.1f} s; server idle {background:.0f} s later; server "
+            f"{result.warm_rss_mb:,.0f} MB; now {sessions} sessions on /{url_path}, {browsers} of them in headless "
+            "Chromium")  # fmt: skip
         pages = []
         for _ in range(browsers):
             page = browser.new_page(viewport=bb.VIEWPORT)
