@@ -84,7 +84,8 @@ def year_section(cockpit: Cockpit, book: Portfolio, snaps: pl.DataFrame) -> None
     """The executives' question: will the year end under the bad-debt target? Year to date, the year-end
     projection with its basis, and the target, beside the trailing-12-month rate above."""
     as_of = cockpit.view.as_of
-    year = bad_debt.year_to_date(bad_debt.write_offs(book, as_of), snaps, as_of)
+    year = cockpit.figure("bad_debt_year", lambda: bad_debt.year_to_date(bad_debt.write_offs(book, as_of), snaps, as_of),
+                          DUE_DATE, HISTORY_MONTHS)  # fmt: skip
     target = company_target(cockpit.unfiltered("targets"), "bad_debt_rate", as_of)
     target = cockpit.settings.bad_debt_target if target is None else target
     kpi_row([
@@ -131,16 +132,23 @@ def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: D
 def attention_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, driver: Driver | None,
                       tiers_now: pl.DataFrame) -> None:  # fmt: skip
     """Findings that link to the page and filters where they can be examined."""
-    settings, as_of = cockpit.settings, cockpit.view.as_of
+    settings = cockpit.settings
     st.subheader(t("overview.attention"))
     candidates = write_off_candidates(cockpit, state, book)
-    utilisation = factoring.limit_utilisation(state, book.debtors, settings.limit_utilisation_flag)
-    items = attention_items(
-        driver=driver, regions=aging.severe_share_by(state, "region"), severe_share=aging.kpis(state).severe_share,
-        candidates=candidates, charge_backs=factoring.charge_back_candidates(state, settings.charge_back_days),
-        over_limit=factoring.over_limit_count(utilisation), region_ids={v: k for k, v in cockpit.options.regions.items()},
-        tiers=tiers_now,
-    )  # fmt: skip
+
+    def findings() -> list:
+        utilisation = factoring.limit_utilisation(state, book.debtors, settings.limit_utilisation_flag)
+        return attention_items(
+            driver=driver, regions=aging.severe_share_by(state, "region"), severe_share=aging.kpis(state).severe_share,
+            candidates=candidates, charge_backs=factoring.charge_back_candidates(state, settings.charge_back_days),
+            over_limit=factoring.over_limit_count(utilisation),
+            region_ids={v: k for k, v in cockpit.options.regions.items()}, tiers=tiers_now,
+        )  # fmt: skip
+
+    # Once per view, like the page's other figures: twenty people opening the same view share one computation.
+    items = cockpit.figure("overview_attention", findings, settings.limit_utilisation_flag, settings.charge_back_days,
+                           cockpit.context.table_key("credit_events"), cockpit.context.table_key("targets"),
+                           tuple(tiers_now.rows()), tuple(sorted(cockpit.options.regions.items())))  # fmt: skip
     if not items:
         st.caption(t("overview.attention_none"))
     for item in items:
