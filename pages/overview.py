@@ -119,14 +119,17 @@ def trend_section(cockpit: Cockpit, series: pl.DataFrame, month: dict, driver: D
             sentence += t(f"overview.sentence.driver_{driver.dimension}", name=label(driver.dimension, driver.name),
                           wo=share(driver.share_of_write_offs, 0), book=share(driver.share_of_book, 0))  # fmt: skip
         st.markdown(f"**{sentence}{t('sentence.end')}**")
-    st.plotly_chart(figures.bad_debt_trend(recent, settings.bad_debt_target, cockpit.currency))
+    # ``recent`` is the view's month series (``figure("month_series")``): the charts depend on nothing else.
+    depends = (DUE_DATE, HISTORY_MONTHS, SHOWN_MONTHS)
+    st.plotly_chart(cockpit.chart("bad_debt_trend", lambda: figures.bad_debt_trend(
+        recent, settings.bad_debt_target, cockpit.currency), settings.bad_debt_target, *depends))  # fmt: skip
     left, right = st.columns(2)
     with left:
         st.subheader(t("overview.dso_trend"))
-        st.plotly_chart(figures.dso_trend(recent))
+        st.plotly_chart(cockpit.chart("dso_trend", lambda: figures.dso_trend(recent), *depends))
     with right:
         st.subheader(t("overview.cei_trend"))
-        st.plotly_chart(figures.cei_trend(recent))
+        st.plotly_chart(cockpit.chart("cei_trend", lambda: figures.cei_trend(recent), *depends))
 
 
 def attention_section(cockpit: Cockpit, state: pl.DataFrame, book: Portfolio, driver: Driver | None,
