@@ -319,9 +319,14 @@ def _early_warning_signals(key: tuple, dates: tuple[date, ...], rules) -> pl.Dat
 TRACKING_TABLES = ("promises", "collection_actions", "satisfaction_surveys")
 
 
+def _tracking_key(context: ViewContext) -> tuple:
+    """What the target events (and so their values and paths) are read from: the book and the tracking tables."""
+    return (context.book_key(), *(context.table_key(name) for name in TRACKING_TABLES))
+
+
 def target_events(context: ViewContext, start: date, end: date) -> pl.DataFrame:
     """Every dated event the target metrics of the period sum, up to the as-of date, unfiltered."""
-    key = (context.book_key(), *(context.table_key(name) for name in TRACKING_TABLES))
+    key = _tracking_key(context)
     return _target_events(key, start, end, context.as_of)
 
 
@@ -339,7 +344,7 @@ def target_values(context: ViewContext, period: Period) -> pl.DataFrame:
     """``target_tracking.values`` of the period's events at the as-of date: every scope's metrics, company-wide.
     Kept with the events: the sidebar's filters only choose which rows the page shows (a filter change at 1M
     invoices would recompute them, 0.25 s, to the same result)."""
-    key = (context.book_key(), *(context.table_key(name) for name in TRACKING_TABLES))
+    key = _tracking_key(context)
     return _target_values(key, period.start, period.end, context.as_of)
 
 
@@ -353,7 +358,7 @@ def _target_values(key: tuple, start: date, end: date, as_of: date) -> pl.DataFr
 def target_path(context: ViewContext, period: Period, target: float, *, target_type: str, tier: str | None,
                 region_id: int | None, collector_id: int | None) -> pl.DataFrame:  # fmt: skip
     """``target_tracking.path`` of one scope's metric; like ``target_values``, independent of the filters."""
-    key = (context.book_key(), *(context.table_key(name) for name in TRACKING_TABLES))
+    key = _tracking_key(context)
     return _target_path(key, period.start, period.end, context.as_of, target, target_type, tier, region_id,
                         collector_id)  # fmt: skip
 
