@@ -300,6 +300,8 @@ def validation_section(model: RiskModel) -> None:
                  valid=period_label(v.validation_dates[0], v.validation_dates[-1]), valid_dates=len(v.validation_dates),
                  valid_rows=f"{v.validation_rows:,}", valid_events=f"{v.validation_events:,}",
                  known=model.known_until))  # fmt: skip
+    if model.sample:
+        st.caption(t("ew.validation_sample", sample=f"{model.sample[0]:,}", debtors=f"{model.sample[1]:,}"))
     rows = []
     for kind in (LOGISTIC, TREES, RULES, DPD_ONLY):
         s = v.scores[kind]

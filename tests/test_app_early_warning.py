@@ -127,3 +127,13 @@ def test_a_drawn_page_gets_the_early_warning_list_ready_for_the_next(demo_sqlite
     assert sorted(shown["as_of"].unique()) == list(data.early_warning_dates(DEMO_END))
     data.prepare_early_warning(context)  # the same view again: nothing is started twice
     assert not [w for w in threading.enumerate() if w.name == "rdash-prepare-early-warning"]
+
+
+def test_a_book_beyond_the_training_limit_says_its_model_trained_on_a_sample(app_on, demo_copy_url,  # noqa: F811
+                                                                             monkeypatch) -> None:  # fmt: skip
+    from data_access.models import risk
+
+    monkeypatch.setattr(risk, "MAX_TRAINING_DEBTORS", 400)  # the tests' demo has 20,000 // 33 = 606 debtors
+    app = app_on(demo_copy_url, script=SCRIPT)
+    assert not app.exception and not app.error
+    assert "Trained on a fixed random sample of 400 of the book's 606 debtors" in " ".join(c.value for c in app.caption)

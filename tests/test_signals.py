@@ -26,7 +26,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access.metrics.signals import SIGNALS, SignalRules, debtor_signals
+from data_access.metrics import signals as signals_module
+from data_access.metrics.signals import SIGNALS, SignalRules, client_books, debtor_signals
 from tests.books import book
 
 D = date(2026, 6, 30)
@@ -149,3 +150,32 @@ def test_many_dates_at_once_equal_each_date_alone() -> None:
         assert together.filter(pl.col("as_of") == day).equals(alone)
     may = together.filter(pl.col("as_of") == date(2026, 5, 31)).row(0, named=True)
     assert (may["debtor_id"], may["outstanding_cents"], may["worst_dpd"], may["partial_payments_90d"]) == (1, 70_000, 60, 1)
+
+
+def test_a_client_s_book_is_the_sum_of_its_invoices_open_at_each_date() -> None:
+    b, _, _ = hand_built()
+    # 2026-02-15: invoice 6 (100.00, paid 02-20) is open; invoice 5 was paid 02-11; invoices 1 and 3 not yet issued.
+    # D: debtor 1's 700.00 and debtor 2's 5,000.00.
+    books = client_books(b, [D, date(2026, 2, 15)])
+    assert books.rows() == [(date(2026, 2, 15), 1, 10_000), (D, 1, 570_000)]
+
+
+def test_a_sample_of_debtors_with_the_whole_book_s_client_books_keeps_their_share_of_all_of_it() -> None:
+    b, promises, events = hand_built()
+    two = pl.Series("debtor_id", [2])
+    keep = pl.col("debtor_id").is_in(two.implode())
+    alone = debtor_signals(b.for_debtors(two), promises.filter(keep), events.filter(keep), [D],
+                           books=client_books(b, [D]))  # fmt: skip
+    whole = debtor_signals(b, promises, events, [D]).filter(keep)
+    assert alone.equals(whole)
+    assert alone["client_share"].to_list() == [500_000 / 570_000]  # not 1.0: debtor 1 owes the client too
+
+
+def test_a_large_book_computed_in_parts_of_whole_debtors_gives_the_same_rows(monkeypatch) -> None:
+    b, promises, events = hand_built()
+    dates = [date(2026, 5, 31), D]
+    whole = debtor_signals(b, promises, events, dates)
+    monkeypatch.setattr(signals_module, "PART_INVOICES", 2)  # 5 invoices: three parts, debtor id modulo 3
+    in_parts = debtor_signals(b, promises, events, dates)
+    assert in_parts.equals(whole)
+    assert whole.select("as_of", "debtor_id").rows() == [(date(2026, 5, 31), 1), (D, 1), (D, 2)]

@@ -46,6 +46,19 @@ class Portfolio:
         known = [d for d in candidates if d is not None]
         return max(known) if known else None  # type: ignore[return-value]
 
+    def for_debtors(self, debtor_ids: pl.Series) -> Portfolio:
+        """The book of some debtors only: their invoices with those invoices' reductions, their ratings and
+        their assignments (the reference tables whole)."""
+        ids = debtor_ids.implode()
+        invoices = self.invoices.filter(pl.col("debtor_id").is_in(ids))
+        return replace(
+            self, invoices=invoices,
+            reductions=self.reductions.filter(pl.col("invoice_id").is_in(invoices["invoice_id"].implode())),
+            debtors=self.debtors.filter(pl.col("debtor_id").is_in(ids)),
+            ratings=self.ratings.filter(pl.col("debtor_id").is_in(ids)),
+            assignments=self.assignments.filter(pl.col("debtor_id").is_in(ids)),
+        )  # fmt: skip
+
     def in_language(self, language: str) -> Portfolio:
         """The book with its names in ``language``: where a table has a ``<column>_<language>`` column (the
         regions' ``name_zh``), its non-empty values replace ``<column>``; other names stay as stored."""

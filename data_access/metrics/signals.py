@@ -242,20 +242,70 @@ def _last_payment(book: Portfolio, rows: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _client_share(open_pairs: pl.DataFrame) -> pl.DataFrame:
-    """The largest share the debtor holds of one client's outstanding book at D."""
-    pairs = open_pairs.group_by("as_of", "client_id", "debtor_id").agg(pl.col("outstanding_cents").sum())
-    return (
-        pairs.with_columns((pl.col("outstanding_cents") / pl.col("outstanding_cents").sum().over("as_of", "client_id"))
-                           .alias("share"))
-        .group_by("as_of", "debtor_id").agg(pl.col("share").max().alias("client_share"))
-    )  # fmt: skip
+def client_books(book: Portfolio, dates: list[date]) -> pl.DataFrame:
+    """Each client's outstanding book at each as-of date: (as_of, client_id, client_cents).
+
+    One array pass over the reductions per date (``asof.remainder_cents``), not the invoice-date pairs: the
+    risk model's training passes the whole book's client books with a sample of its debtors, whose shares
+    of a client's book must still be shares of all of it. Reductions are positive, so an invoice's
+    remainder at D is positive exactly when it is open at D, as in ``open_invoices_at``."""
+    from data_access.metrics.asof import remainder_cents
+
+    clients = book.invoices["client_id"]
+    per_date = []
+    for day in sorted(set(dates)):
+        remainder = remainder_cents(book, day)
+        open_rows = remainder > 0
+        per_date.append(pl.DataFrame({"client_id": clients.filter(pl.Series(open_rows)),
+                                      "client_cents": remainder[open_rows]})
+                        .group_by("client_id").agg(pl.col("client_cents").sum())
+                        .with_columns(pl.lit(day, pl.Date).alias("as_of")))  # fmt: skip
+    return pl.concat(per_date).select("as_of", "client_id", "client_cents") if per_date else pl.DataFrame(
+        schema={"as_of": pl.Date, "client_id": pl.Int64, "client_cents": pl.Int64})
+
+
+def _client_share(open_pairs: pl.DataFrame, books: pl.DataFrame) -> pl.DataFrame:
+    """The largest share the debtor holds of one client's outstanding book at D (``books``: ``client_books``)."""
+    pairs = open_pairs.group_by("as_of", "client_id", "debtor_id").agg(pl.col("outstanding_cents").sum()).join(
+        books, on=["as_of", "client_id"], how="left")
+    # Divided in numpy: Polars multiplied by the reciprocal when the client books held one row, a last digit
+    # away from the quotient, so one date alone and many dates together disagreed.
+    share = pairs["outstanding_cents"].to_numpy() / pairs["client_cents"].to_numpy()
+    return pairs.with_columns(pl.Series("share", share)).group_by("as_of", "debtor_id").agg(
+        pl.col("share").max().alias("client_share"))
+
+
+# A book of more invoices than this is computed in parts of whole debtors: at 10M invoices the pairs of
+# invoices and dates behind two dates' signals held 5 GB at once; a part of 2M invoices holds about 1 GB.
+PART_INVOICES = 2_000_000
 
 
 def debtor_signals(book: Portfolio, promises: pl.DataFrame, credit_events: pl.DataFrame, dates: list[date],
-                   rules: SignalRules = SignalRules()) -> pl.DataFrame:  # fmt: skip
+                   rules: SignalRules = SignalRules(), books: pl.DataFrame | None = None) -> pl.DataFrame:  # fmt: skip
     """One row per (as_of, debtor) with an outstanding balance at that date: exposure, rating, signals
-    (boolean columns named as in ``SIGNALS``, and ``signals``: how many are on) and model measures."""
+    (boolean columns named as in ``SIGNALS``, and ``signals``: how many are on) and model measures.
+
+    Every measure but the client share reads only the debtor's own facts, so ``book`` may hold some debtors
+    only (``Portfolio.for_debtors``), with ``books`` the whole book's ``client_books`` at ``dates``. A large
+    book is computed so, in parts of at most about PART_INVOICES invoices (debtor id modulo the number of
+    parts), which bounds the memory without changing a figure."""
+    parts = -(-book.invoices.height // PART_INVOICES)
+    if parts <= 1:
+        return _signals(book, promises, credit_events, dates, rules, books)
+    books = client_books(book, dates) if books is None else books
+    frames = []
+    for part in range(parts):
+        debtors = book.debtors.filter(pl.col("debtor_id") % parts == part)["debtor_id"]
+        keep = pl.col("debtor_id").is_in(debtors.implode())
+        frame = _signals(book.for_debtors(debtors), promises.filter(keep), credit_events.filter(keep), dates, rules,
+                         books)  # fmt: skip
+        if frame.height:
+            frames.append(frame)
+    return pl.concat(frames).sort("as_of", "debtor_id") if frames else empty_signals()
+
+
+def _signals(book: Portfolio, promises: pl.DataFrame, credit_events: pl.DataFrame, dates: list[date],
+             rules: SignalRules, books: pl.DataFrame | None) -> pl.DataFrame:  # fmt: skip
     dates = sorted(set(dates))
     rising_dates = sorted({d - timedelta(days=RISING_STEP_DAYS * k) for d in dates for k in range(4)})
     running = _running(book)
@@ -290,7 +340,8 @@ def debtor_signals(book: Portfolio, promises: pl.DataFrame, credit_events: pl.Da
         .join(_partial_payments(book, running, dates), on=["as_of", "debtor_id"], how="left")
         .join(_history(closed, dates), on=["as_of", "debtor_id"], how="left")
         .join(_last_payment(book, rows), on=["as_of", "debtor_id"], how="left")
-        .join(_client_share(open_pairs.filter(pl.col("as_of").is_in(dates))), on=["as_of", "debtor_id"], how="left")
+        .join(_client_share(open_pairs.filter(pl.col("as_of").is_in(dates)),
+                            client_books(book, dates) if books is None else books), on=["as_of", "debtor_id"], how="left")
         .join(limits, on="debtor_id", how="left")
     )
     for column in (*count_columns.values(), "downgrades", "partial_payments_90d", "settled_180d", "late_180d"):

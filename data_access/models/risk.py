@@ -29,7 +29,7 @@ import numpy as np
 import polars as pl
 
 from data_access.book.portfolio import WRITE_OFF, Portfolio
-from data_access.metrics.signals import SignalRules, debtor_signals, open_invoices_at
+from data_access.metrics.signals import SignalRules, client_books, debtor_signals, open_invoices_at
 
 HORIZON_DAYS = 90  # the outcome window after the as-of date
 DEFAULT_DPD = 90  # "90+ days past due": more than 90
@@ -41,6 +41,10 @@ MIN_EVENTS = 30  # outcomes of each kind needed to train
 MIN_VALIDATION_EVENTS = 10
 TOP_N = 50  # precision in the top 50 of each date's list
 TREES_MARGIN = 0.005  # the trees must beat the logistic regression's AUC by more than this to be kept
+# Beyond this many debtors the model trains on a fixed sample of them: at 10M invoices (300,000 debtors) the
+# debtor-dates of every training date held 8 GB at their peak and the fit took minutes; 40,000 debtors give
+# about 650,000 debtor-dates, as many as the 1M-invoice book's 30,000 debtors (docs/early_warning.md).
+MAX_TRAINING_DEBTORS = 40_000
 LOGISTIC, TREES, RULES, DPD_ONLY = "logistic", "trees", "rules", "dpd"
 EPOCH = date(1970, 1, 1)
 
@@ -166,9 +170,10 @@ def outcomes(book: Portfolio, dates: list[date]) -> pl.DataFrame:
 
 
 def labelled(book: Portfolio, promises: pl.DataFrame, events: pl.DataFrame, dates: list[date],
-             rules: SignalRules) -> pl.DataFrame:  # fmt: skip
-    """Eligible debtors at each date with their signals and ``event`` (their outcome)."""
-    rows = eligible(debtor_signals(book, promises, events, dates, rules))
+             rules: SignalRules, books: pl.DataFrame | None = None) -> pl.DataFrame:  # fmt: skip
+    """Eligible debtors at each date with their signals and ``event`` (their outcome); ``books``: the whole
+    book's client books when ``book`` holds a sample of its debtors (``debtor_signals``)."""
+    rows = eligible(debtor_signals(book, promises, events, dates, rules, books))
     return rows.join(outcomes(book, dates), on=["as_of", "debtor_id"], how="left").with_columns(
         pl.col("event").fill_null(False))
 
@@ -282,6 +287,7 @@ class RiskModel:
     reason: str | None = None  # why rules-only: "history" (too few dates) or "events" (too few outcomes)
     rows: int = 0
     events: int = 0
+    sample: tuple[int, int] | None = None  # (debtors trained on, debtors in the book) when a sample was drawn
 
     @property
     def fitted(self) -> bool:
@@ -335,6 +341,28 @@ def split(dates: list[date]) -> tuple[list[date], list[date]]:
     return train, valid
 
 
+def training_debtors(debtor_ids: pl.Series, limit: int = MAX_TRAINING_DEBTORS) -> pl.Series | None:
+    """The debtors the model trains on: None (all of them) up to ``limit``; beyond it ``limit`` of them drawn
+    at random with a fixed seed from the sorted ids, so the same book always trains on the same debtors."""
+    ids = np.sort(debtor_ids.unique().to_numpy())
+    if ids.size <= limit:
+        return None
+    return pl.Series("debtor_id", np.sort(np.random.default_rng(0).choice(ids, size=limit, replace=False)))
+
+
+def training_book(book: Portfolio, promises: pl.DataFrame, events: pl.DataFrame, dates: list[date]
+                  ) -> tuple[Portfolio, pl.DataFrame, pl.DataFrame, pl.DataFrame | None, tuple[int, int] | None]:  # fmt: skip
+    """The book, promises and credit events the model trains on, with the whole book's client books at
+    ``dates`` and (sampled, in the book) when a sample of debtors was drawn (``training_debtors``)."""
+    sample = training_debtors(book.debtors["debtor_id"], MAX_TRAINING_DEBTORS)
+    if sample is None:
+        return book, promises, events, None, None
+    books = client_books(book, dates)  # a sampled debtor's share of a client's book is a share of all of it
+    keep = pl.col("debtor_id").is_in(sample.implode())
+    return (book.for_debtors(sample), promises.filter(keep), events.filter(keep), books,
+            (sample.len(), book.debtors.height))  # fmt: skip
+
+
 def train_risk_model(book: Portfolio, promises: pl.DataFrame, events: pl.DataFrame, as_of: date,
                      rules: SignalRules = SignalRules()) -> RiskModel:  # fmt: skip
     """Fit, validate on a time split and keep the better model for scoring at ``as_of`` (docstring above)."""
@@ -344,15 +372,17 @@ def train_risk_model(book: Portfolio, promises: pl.DataFrame, events: pl.DataFra
     if len(train_on) < MIN_TRAINING_DATES:
         return RiskModel(RULES, reason="history", dates=tuple(dates))
     known_until = dates[-1] + timedelta(days=HORIZON_DAYS)
+    book, promises, events, books, sample = training_book(book, promises, events, dates)
     book, promises, events = until(book, promises, events, known_until)
-    frame = labelled(book, promises, events, dates, rules)
+    frame = labelled(book, promises, events, dates, rules, books)
     train = frame.filter(pl.col("as_of").is_in(train_on))
     valid = frame.filter(pl.col("as_of").is_in(valid_on))
     y_train, y_valid = train["event"].to_numpy(), valid["event"].to_numpy()
     enough = (MIN_EVENTS <= y_train.sum() <= y_train.size - MIN_EVENTS
               and MIN_VALIDATION_EVENTS <= y_valid.sum() <= y_valid.size - MIN_VALIDATION_EVENTS)  # fmt: skip
     if not enough:
-        return RiskModel(RULES, reason="events", dates=tuple(dates), rows=frame.height, events=int(frame["event"].sum()))
+        return RiskModel(RULES, reason="events", dates=tuple(dates), rows=frame.height, events=int(frame["event"].sum()),
+                         sample=sample)  # fmt: skip
     x_train, x_valid = feature_matrix(train), feature_matrix(valid)
     scores = {}
     for kind in (LOGISTIC, TREES):
@@ -371,5 +401,5 @@ def train_risk_model(book: Portfolio, promises: pl.DataFrame, events: pl.DataFra
     estimator = _fit(chosen, x_all, frame["event"].to_numpy())
     return RiskModel(
         chosen, estimator=estimator, reference=np.median(x_all, axis=0), validation=validation, dates=tuple(dates),
-        known_until=known_until, rows=frame.height, events=int(frame["event"].sum()),
+        known_until=known_until, rows=frame.height, events=int(frame["event"].sum()), sample=sample,
     )  # fmt: skip
