@@ -25,11 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 
 from data_access.book.portfolio import PAYMENT, Portfolio
 from data_access.metrics.asof import (
-    APPEAL_OPEN, appeals_as_of, escalations_as_of, incidents_confirmed_by, invoice_balances,
+    APPEAL_OPEN, appeals_as_of, escalations_as_of, incidents_confirmed_by, remainder_cents, rows_of,
 )  # fmt: skip
 from data_access.metrics.recovery import TIERS, Period, promise_results, recovery_pool
 from data_access.metrics.targets import RecoveryTargets
@@ -257,17 +258,30 @@ def difficulty_adjusted(segments: pl.DataFrame, cash: pl.DataFrame) -> pl.DataFr
 
 
 def settlements(book: Portfolio) -> pl.DataFrame:
-    """Each fully settled invoice: the date its reductions reached its amount, and days from due."""
-    running = (
-        book.reductions.group_by("invoice_id", "date").agg(pl.col("amount_cents").sum().alias("day_cents"))
-        .sort("invoice_id", "date")
-        .with_columns(pl.col("day_cents").cum_sum().over("invoice_id").alias("reduced"))
-        .join(book.invoices.select("invoice_id", "debtor_id", "due_date", "amount_cents"), on="invoice_id")
-        .filter(pl.col("reduced") >= pl.col("amount_cents"))
+    """Each fully settled invoice: the date its reductions reached its amount, and days from due.
+
+    In arrays, as ``asof._reduced``: the reductions in (invoice, date) order, a running sum per invoice, and
+    each invoice's first reduction whose running sum reaches its amount. Reductions are positive, so that
+    reduction's date is the first day whose total reaches the amount. The group-by, sort, window and join
+    this replaces held 4 GB at their peak at 10M invoices and took 14 s. A reduction of an invoice not in
+    the book counts nowhere."""
+    invoices, reductions = book.invoices, book.reductions
+    rows, known = rows_of(invoices["invoice_id"].to_numpy(), reductions["invoice_id"].to_numpy())
+    rows = rows[known]
+    days = reductions["date"].cast(pl.Date).to_physical().to_numpy()[known]
+    order = np.lexsort((days, rows))
+    rows, days = rows[order], days[order]
+    running = np.cumsum(reductions["amount_cents"].to_numpy()[known][order])
+    first_of_invoice = np.r_[True, rows[1:] != rows[:-1]]
+    before = np.maximum.accumulate(np.where(first_of_invoice, np.arange(rows.size), 0))  # each invoice's first
+    running -= np.r_[0, running][before]  # the running sum of the invoice alone
+    reached = running >= invoices["amount_cents"].to_numpy()[rows]
+    settled_rows, first = np.unique(rows[reached], return_index=True)  # the first reaching reduction per invoice
+    return (
+        invoices.select("invoice_id", "debtor_id", "due_date", "amount_cents")[settled_rows]
+        .with_columns(pl.Series("settled_on", days[reached][first]).cast(pl.Date))
+        .with_columns((pl.col("settled_on") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).alias("cycle_days"))
     )  # fmt: skip
-    return running.group_by("invoice_id", "debtor_id", "due_date", "amount_cents").agg(
-        pl.col("date").min().alias("settled_on")
-    ).with_columns((pl.col("settled_on") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).alias("cycle_days"))
 
 
 def last_open_date(book: Portfolio, settled: pl.DataFrame | None = None) -> date | None:
@@ -389,9 +403,11 @@ def league_table(book: Portfolio, tables: dict[str, pl.DataFrame], period: Perio
         (pl.col("collected_cents").sum() / pl.col("base_cents").sum()).alias("recovery_rate"),
         ((pl.col("base_cents") * pl.col("target")).sum() / pl.col("base_cents").sum()).alias("recovery_target"),
     )
-    closed_invoices = invoice_balances(book, period.end).filter(pl.col("remainder_cents") <= 0).select("invoice_id")
+    # Closed at the period's end: issued by then, nothing left (an array pass, not a copy of the book's rows).
+    closed = (remainder_cents(book, period.end) <= 0) & (book.invoices["issue_date"] <= period.end).to_numpy()
+    closed_invoices = book.invoices["invoice_id"].filter(pl.Series(closed))
     # A debtor is a case of every collector that held a segment of one of its pool receivables.
-    cases = segments.with_columns(pl.col("invoice_id").is_in(closed_invoices["invoice_id"].implode()).alias("closed"))
+    cases = segments.with_columns(pl.col("invoice_id").is_in(closed_invoices.implode()).alias("closed"))
     cases = cases.group_by("collector_id", "debtor_id").agg(pl.col("closed").all()).group_by("collector_id").agg(
         pl.len().alias("cases"), pl.col("closed").sum().alias("cases_closed"))  # fmt: skip
     quarter = period_containing("quarter", period.end)
