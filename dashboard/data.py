@@ -245,12 +245,17 @@ def early_warning_levels():  # noqa: ANN201 - data_access.metrics.early_warning.
     return computations.early_warning_levels(settings())
 
 
+def early_warning_model_key(context: ViewContext) -> tuple:
+    """What the risk model of the view's date is trained from: the tables, the training date and the rules."""
+    return (early_warning_key(context), computations.risk_trained_at(portfolio(context.book_key()), context.as_of),
+            signal_rules())  # fmt: skip
+
+
 def risk_model(context: ViewContext):  # noqa: ANN201 - data_access.models.risk.RiskModel
     """The risk model for the as-of date. It is trained on the as-of dates whose outcome is known by then
     (one every 30 days), so it is keyed by the newest of them, not by the date itself: moving the date by
     a week reuses it; a new 30-day step, or a write to a table it reads, trains it again (seconds)."""
-    trained_at = computations.risk_trained_at(portfolio(context.book_key()), context.as_of)
-    return _risk_model(early_warning_key(context), trained_at, signal_rules())
+    return _risk_model(*early_warning_model_key(context))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -279,8 +284,7 @@ def prepare_early_warning(context: ViewContext) -> None:
     drawn: the Early-warning page (third in the risk meeting's agenda) then opens without the training wait,
     which takes a minute at a million invoices. A page asking meanwhile waits on Streamlit's cache lock for this
     work instead of repeating it; should the work fail, the page computes (and reports) it itself."""
-    key = (early_warning_key(context), computations.risk_trained_at(portfolio(context.book_key()), context.as_of),
-           context.as_of)  # fmt: skip
+    key = (*early_warning_model_key(context), context.as_of)
     with _prepared_lock:
         if key in _prepared:
             return

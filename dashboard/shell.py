@@ -148,6 +148,13 @@ class Cockpit:
         key = (self._key(), self.view.as_of, self.settings.bucket_edges, self.view.filters, *depends)
         return data.view_figure(name, key, compute)  # type: ignore[return-value]
 
+    def every_row(self, name: str, compute: Callable[[], T], *depends: object) -> T:
+        """Like ``figure``, for a result holding every row of the reader's scope at this view's date: computed
+        once whatever the filters, which the page then applies (``apply``) to what it shows. For results
+        whose rows are filtered alike before or after computing them (rows of debtors, say)."""
+        key = (self._key(), self.view.as_of, self.settings.bucket_edges, *depends)
+        return data.view_figure(name, key, compute)  # type: ignore[return-value]
+
     def chart(self, name: str, build: Callable[[], T], *depends: object) -> T:
         """A chart of this view, built once per view, language and palette and kept like ``figure``: Plotly
         builds a figure in Python at tens of milliseconds each, which every session opening the view paid

@@ -76,16 +76,25 @@ def model_section(cockpit: Cockpit) -> RiskModel:
 
 
 def lists(cockpit: Cockpit, model: RiskModel) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The list now and a week earlier (same model, same slice), every exposed debtor now, and those past 90 days."""
+    """The list now and a week earlier (same model, same slice), every exposed debtor now, and those past 90 days.
+
+    Scored once for every debtor in scope, then filtered: each row is one debtor's, so filtering after
+    scoring equals filtering before, and a filter change no longer scores 190,000 debtors twice (0.6 s
+    each at 10M invoices)."""
     as_of = cockpit.view.as_of
-    with st.spinner(t("shell.loading")):
+
+    def every_debtor() -> tuple[pl.DataFrame, ...]:
         signals = data.early_warning_signals(cockpit.context, data.early_warning_dates(as_of))
-    signals = cockpit.apply("debtors", signals)
-    dims, levels = cockpit.dimensions(), data.early_warning_levels()
-    now_signals = signals.filter(pl.col("as_of") == as_of)
-    now = ew.watch_list(now_signals, model, levels, dims)
-    before = ew.watch_list(signals.filter(pl.col("as_of") == as_of - WEEK), model, levels, dims)
-    return now, before, now_signals, ew.in_default(now_signals, dims)
+        dims, levels = cockpit.dimensions(), data.early_warning_levels()
+        now_signals = signals.filter(pl.col("as_of") == as_of)
+        now = ew.watch_list(now_signals, model, levels, dims)
+        before = ew.watch_list(signals.filter(pl.col("as_of") == as_of - WEEK), model, levels, dims)
+        return now, before, now_signals, ew.in_default(now_signals, dims)
+
+    with st.spinner(t("shell.loading")):
+        scored = cockpit.every_row("early_warning_lists", every_debtor, *data.early_warning_model_key(cockpit.context),
+                                   data.early_warning_levels())  # fmt: skip
+    return tuple(cockpit.apply("debtors", frame) for frame in scored)  # type: ignore[return-value]
 
 
 def kpi_section(cockpit: Cockpit, model: RiskModel, now: pl.DataFrame, new: pl.DataFrame, left: pl.DataFrame) -> None:
