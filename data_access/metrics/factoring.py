@@ -7,18 +7,12 @@ from datetime import date
 import polars as pl
 
 from data_access.book.portfolio import CREDIT, Portfolio
+from data_access.metrics.monthly import month_flows
 
 
 def dilution_by_month(book: Portfolio, months: list[date], window: int = 3) -> pl.DataFrame:
     """Credit notes ÷ sales per month and over a rolling ``window`` of months (sales = invoices issued)."""
-    grid = pl.DataFrame({"month_end": months}, schema={"month_end": pl.Date})
-    sales = book.invoices.group_by(pl.col("issue_date").dt.month_end().alias("month_end")).agg(
-        pl.col("amount_cents").sum().alias("sales_cents")
-    )
-    credits = book.reductions.filter(pl.col("kind") == CREDIT).group_by(
-        pl.col("date").dt.month_end().alias("month_end")
-    ).agg(pl.col("amount_cents").sum().alias("credits_cents"))
-    frame = grid.join(sales, on="month_end", how="left").join(credits, on="month_end", how="left").fill_null(0)
+    frame = month_flows(book, months).select("month_end", "sales_cents", "credits_cents")
     return frame.with_columns(
         (pl.col("credits_cents") / pl.col("sales_cents")).alias("dilution"),
         (pl.col("credits_cents").rolling_sum(window) / pl.col("sales_cents").rolling_sum(window)).alias("rolling"),
