@@ -145,8 +145,7 @@ class Cockpit:
         another session with the same view or a return to an earlier filter draws it from memory.
         ``depends``: every table key, setting and parameter ``compute`` reads beyond the book, the
         as-of date, the bucket edges and the filters (which are always part of the key)."""
-        key = (self._key(), self.view.as_of, self.settings.bucket_edges, self.view.filters, *depends)
-        return data.view_figure(name, key, compute)  # type: ignore[return-value]
+        return self.every_row(name, compute, self.view.filters, *depends)
 
     def every_row(self, name: str, compute: Callable[[], T], *depends: object) -> T:
         """Like ``figure``, for a result holding every row of the reader's scope at this view's date: computed

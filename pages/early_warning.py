@@ -298,6 +298,8 @@ def default_section(cockpit: Cockpit, defaulted: pl.DataFrame) -> None:
 def validation_section(model: RiskModel) -> None:
     """How the model did on dates it had not seen: AUC, precision in the top 50, calibration, against rules."""
     st.subheader(t("ew.validation"))
+    if model.sample:
+        st.caption(t("ew.validation_sample", sample=f"{model.sample[0]:,}", debtors=f"{model.sample[1]:,}"))
     if not model.fitted:
         st.caption(t("ew.validation_none"))
         return
@@ -309,8 +311,6 @@ def validation_section(model: RiskModel) -> None:
                  valid=period_label(v.validation_dates[0], v.validation_dates[-1]), valid_dates=len(v.validation_dates),
                  valid_rows=f"{v.validation_rows:,}", valid_events=f"{v.validation_events:,}",
                  known=model.known_until))  # fmt: skip
-    if model.sample:
-        st.caption(t("ew.validation_sample", sample=f"{model.sample[0]:,}", debtors=f"{model.sample[1]:,}"))
     rows = []
     for kind in (LOGISTIC, TREES, RULES, DPD_ONLY):
         s = v.scores[kind]

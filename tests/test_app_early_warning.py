@@ -136,4 +136,4 @@ def test_a_book_beyond_the_training_limit_says_its_model_trained_on_a_sample(app
     monkeypatch.setattr(risk, "MAX_TRAINING_DEBTORS", 400)  # the tests' demo has 20,000 // 33 = 606 debtors
     app = app_on(demo_copy_url, script=SCRIPT)
     assert not app.exception and not app.error
-    assert "Trained on a fixed random sample of 400 of the book's 606 debtors" in " ".join(c.value for c in app.caption)
+    assert "Trained on 400 of the book's 606 debtors, chosen by a fixed rule" in " ".join(c.value for c in app.caption)

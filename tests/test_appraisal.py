@@ -545,3 +545,25 @@ def test_of_two_upheld_corrections_of_one_measure_the_later_decision_counts() ->
 def test_a_correction_decided_after_the_as_of_date_does_not_count_yet() -> None:
     r = appealed(appeal(1, 2, 12, "upheld", "recovery_rate", 0.9), as_of=date(2026, 4, 10))
     assert (r["score"], r["appeal"]) == (pytest.approx(77.5), "open")
+
+
+@settings(max_examples=60, deadline=None)
+@given(generated_books())
+def test_an_invoice_is_settled_on_the_first_day_its_reductions_reach_its_amount(b) -> None:  # noqa: ANN001
+    # The oracle: per invoice, its reductions summed by day in date order, the first day the running total
+    # reaches the amount (plain Python); reductions of invoices outside the book count nowhere.
+    by_invoice: dict[int, dict[date, int]] = {}
+    for invoice_id, day, cents in b.reductions.select("invoice_id", "date", "amount_cents").iter_rows():
+        days = by_invoice.setdefault(invoice_id, {})
+        days[day] = days.get(day, 0) + cents
+    expected = []
+    for invoice_id, debtor_id, due, amount in b.invoices.select("invoice_id", "debtor_id", "due_date",
+                                                                 "amount_cents").iter_rows():  # fmt: skip
+        running = 0
+        for day in sorted(by_invoice.get(invoice_id, {})):
+            running += by_invoice[invoice_id][day]
+            if running >= amount:
+                expected.append((invoice_id, debtor_id, due, amount, day, max(0, (day - due).days)))
+                break
+    found = appraisal.settlements(b).sort("invoice_id").rows()
+    assert found == sorted(expected)

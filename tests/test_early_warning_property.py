@@ -50,14 +50,18 @@ def test_a_list_scored_for_every_debtor_then_filtered_equals_the_list_of_the_fil
     from data_access.metrics.asof import debtor_dimensions
     from data_access.models.risk import LOGISTIC, RULES, RiskModel
 
+    from data_access.book.filters import Filters
+
     book, tables = history.then
     signals = debtor_signals(book, tables["promises"], tables["credit_events"], [history.as_of])
     dims = debtor_dimensions(book, history.as_of)
-    some = pl.col("debtor_id") % 2 == 0
     levels = ew.Levels(red=0.5, amber=0.2, rules_red=3, rules_amber=1)
-    for model in (RiskModel(RULES, reason="events"), RiskModel(LOGISTIC, estimator=RowWise())):
-        assert_frame_equal(ew.watch_list(signals, model, levels, dims).filter(some),
-                           ew.watch_list(signals.filter(some), model, levels, dims))  # fmt: skip
+    # The sidebar's filters as the page resolves them: a debtor-level one (grade) and a client.
+    for filters in (Filters(grades=("BBB",)), Filters(client_ids=(int(book.invoices["client_id"].min() or 1),))):
+        selection = filters.resolve(book, dims)
+        for model in (RiskModel(RULES, reason="events"), RiskModel(LOGISTIC, estimator=RowWise())):
+            assert_frame_equal(selection.apply("debtors", ew.watch_list(signals, model, levels, dims)),
+                               ew.watch_list(selection.apply("debtors", signals), model, levels, dims))  # fmt: skip
 
 
 @settings(max_examples=30, deadline=None)

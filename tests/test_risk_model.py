@@ -134,12 +134,27 @@ def test_a_tree_explanation_names_the_factor_that_drives_the_score() -> None:
     assert abs(still) < 0.5
 
 
-def test_up_to_the_limit_every_debtor_trains_beyond_it_a_fixed_sample_of_that_many() -> None:
-    ids = pl.Series("debtor_id", [9, 3, 7, 1, 5, 3])
-    assert training_debtors(ids, limit=5) is None  # five distinct debtors
-    sample = training_debtors(ids, limit=3)
-    assert sample.len() == 3 and sample.is_sorted() and set(sample) <= {1, 3, 5, 7, 9}
-    assert sample.equals(training_debtors(ids.reverse(), limit=3))  # the same debtors, whatever the order read
+def splitmix64(n: int) -> int:
+    """SplitMix64's finaliser in plain Python integers: the independent check of the sample's hash."""
+    mask = (1 << 64) - 1
+    z = (n + 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+def test_up_to_the_limit_every_debtor_trains_beyond_it_those_with_the_smallest_hashes() -> None:
+    assert splitmix64(0) == 0xE220A8397B1DCDAF  # SplitMix64's first output from seed 0, as published
+    ids = pl.Series("debtor_id", [9, 3, 7, 1, 5, 3, 120, 44])
+    assert training_debtors(ids, limit=7) is None  # seven distinct debtors
+    expected = sorted(sorted({9, 3, 7, 1, 5, 120, 44}, key=splitmix64)[:3])
+    assert training_debtors(ids, limit=3).to_list() == expected
+
+
+def test_a_new_debtor_changes_the_sample_by_at_most_one() -> None:
+    before = set(training_debtors(pl.Series("debtor_id", range(1, 1001)), limit=100))
+    after = set(training_debtors(pl.Series("debtor_id", range(1, 1002)), limit=100))
+    assert len(before - after) <= 1 and len(after - before) <= 1
 
 
 def test_a_book_beyond_the_limit_trains_on_its_sampled_debtors_only(demo, monkeypatch) -> None:

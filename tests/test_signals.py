@@ -179,3 +179,11 @@ def test_a_large_book_computed_in_parts_of_whole_debtors_gives_the_same_rows(mon
     in_parts = debtor_signals(b, promises, events, dates)
     assert in_parts.equals(whole)
     assert whole.select("as_of", "debtor_id").rows() == [(date(2026, 5, 31), 1), (D, 1), (D, 2)]
+
+
+def test_a_client_book_missing_from_the_given_books_leaves_the_share_unknown_not_flagged() -> None:
+    b, promises, events = hand_built()
+    other_day = client_books(b, [date(2026, 2, 15)])  # no client book at D
+    rows = debtor_signals(b, promises, events, [D], books=other_day)
+    assert rows["client_share"].null_count() == rows.height
+    assert not rows["client_concentration"].any()

@@ -280,7 +280,8 @@ def settlements(book: Portfolio) -> pl.DataFrame:
     return (
         invoices.select("invoice_id", "debtor_id", "due_date", "amount_cents")[settled_rows]
         .with_columns(pl.Series("settled_on", days[reached][first]).cast(pl.Date))
-        .with_columns((pl.col("settled_on") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).alias("cycle_days"))
+        .with_columns((pl.col("settled_on") - pl.col("due_date")).dt.total_days().clip(lower_bound=0)
+                      .alias("cycle_days"))
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from data_access.book.portfolio import PAYMENT, Portfolio
+from data_access.metrics.asof import remainder_cents
 from data_access.metrics.recovery import promise_results
 
 WINDOW_DAYS = 90  # "recent": rating downgrades, credit events, promises, partial payments
@@ -249,8 +250,6 @@ def client_books(book: Portfolio, dates: list[date]) -> pl.DataFrame:
     risk model's training passes the whole book's client books with a sample of its debtors, whose shares
     of a client's book must still be shares of all of it. Reductions are positive, so an invoice's
     remainder at D is positive exactly when it is open at D, as in ``open_invoices_at``."""
-    from data_access.metrics.asof import remainder_cents
-
     clients = book.invoices["client_id"]
     per_date = []
     for day in sorted(set(dates)):
@@ -270,9 +269,9 @@ def _client_share(open_pairs: pl.DataFrame, books: pl.DataFrame) -> pl.DataFrame
         books, on=["as_of", "client_id"], how="left")
     # Divided in numpy: Polars multiplied by the reciprocal when the client books held one row, a last digit
     # away from the quotient, so one date alone and many dates together disagreed.
-    share = pairs["outstanding_cents"].to_numpy() / pairs["client_cents"].to_numpy()
-    return pairs.with_columns(pl.Series("share", share)).group_by("as_of", "debtor_id").agg(
-        pl.col("share").max().alias("client_share"))
+    # A client book missing from ``books`` leaves the share unknown (null), never NaN, which compares as true.
+    share = pl.Series("share", pairs["outstanding_cents"].to_numpy() / pairs["client_cents"].to_numpy()).fill_nan(None)
+    return pairs.with_columns(share).group_by("as_of", "debtor_id").agg(pl.col("share").max().alias("client_share"))
 
 
 # A book of more invoices than this is computed in parts of whole debtors: at 10M invoices the pairs of
@@ -287,8 +286,10 @@ def debtor_signals(book: Portfolio, promises: pl.DataFrame, credit_events: pl.Da
 
     Every measure but the client share reads only the debtor's own facts, so ``book`` may hold some debtors
     only (``Portfolio.for_debtors``), with ``books`` the whole book's ``client_books`` at ``dates``. A large
-    book is computed so, in parts of at most about PART_INVOICES invoices (debtor id modulo the number of
-    parts), which bounds the memory without changing a figure."""
+    book is computed so, in parts of whole debtors (debtor id modulo the number of parts, PART_INVOICES
+    invoices a part on average), which bounds the memory without changing a figure. A promise counts in the
+    part of its own debtor, with the payments of that part's invoices: where a promise names an invoice of
+    another debtor (the schema does not forbid it; the demo never does it), its payments are not seen."""
     parts = -(-book.invoices.height // PART_INVOICES)
     if parts <= 1:
         return _signals(book, promises, credit_events, dates, rules, books)
@@ -341,7 +342,8 @@ def _signals(book: Portfolio, promises: pl.DataFrame, credit_events: pl.DataFram
         .join(_history(closed, dates), on=["as_of", "debtor_id"], how="left")
         .join(_last_payment(book, rows), on=["as_of", "debtor_id"], how="left")
         .join(_client_share(open_pairs.filter(pl.col("as_of").is_in(dates)),
-                            client_books(book, dates) if books is None else books), on=["as_of", "debtor_id"], how="left")
+                            client_books(book, dates) if books is None else books),
+              on=["as_of", "debtor_id"], how="left")  # fmt: skip
         .join(limits, on="debtor_id", how="left")
     )
     for column in (*count_columns.values(), "downgrades", "partial_payments_90d", "settled_180d", "late_180d"):

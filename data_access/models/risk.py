@@ -23,6 +23,7 @@ The pipeline (docs/early_warning.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 from datetime import date, timedelta
 
 import numpy as np
@@ -41,9 +42,9 @@ MIN_EVENTS = 30  # outcomes of each kind needed to train
 MIN_VALIDATION_EVENTS = 10
 TOP_N = 50  # precision in the top 50 of each date's list
 TREES_MARGIN = 0.005  # the trees must beat the logistic regression's AUC by more than this to be kept
-# Beyond this many debtors the model trains on a fixed sample of them: at 10M invoices (300,000 debtors) the
-# debtor-dates of every training date held 8 GB at their peak and the fit took minutes; 40,000 debtors give
-# about 650,000 debtor-dates, as many as the 1M-invoice book's 30,000 debtors (docs/early_warning.md).
+# Beyond this many debtors the model trains on a fixed sample of them: at 10M invoices (303,030 debtors) the
+# debtor-dates of every training date held 8 GB at their peak and the fit took minutes; 40,000 of them gave
+# 660,000 debtor-dates, about as many as the whole 1M-invoice demo's 30,303 debtors (docs/early_warning.md).
 MAX_TRAINING_DEBTORS = 40_000
 LOGISTIC, TREES, RULES, DPD_ONLY = "logistic", "trees", "rules", "dpd"
 EPOCH = date(1970, 1, 1)
@@ -342,25 +343,45 @@ def split(dates: list[date]) -> tuple[list[date], list[date]]:
 
 
 def training_debtors(debtor_ids: pl.Series, limit: int = MAX_TRAINING_DEBTORS) -> pl.Series | None:
-    """The debtors the model trains on: None (all of them) up to ``limit``; beyond it ``limit`` of them drawn
-    at random with a fixed seed from the sorted ids, so the same book always trains on the same debtors."""
-    ids = np.sort(debtor_ids.unique().to_numpy())
+    """The debtors the model trains on: None (all of them) up to ``limit``; beyond it the ``limit`` debtors
+    whose ids have the smallest hash (``_mixed``), sorted. A fixed rule, not a random draw: the same book
+    trains on the same debtors on any machine, and a new debtor changes the sample by at most one."""
+    ids = debtor_ids.unique().to_numpy().astype(np.int64)
     if ids.size <= limit:
         return None
-    return pl.Series("debtor_id", np.sort(np.random.default_rng(0).choice(ids, size=limit, replace=False)))
+    chosen = ids[np.argsort(_mixed(ids), kind="stable")[:limit]]
+    return pl.Series("debtor_id", np.sort(chosen))
 
 
-def training_book(book: Portfolio, promises: pl.DataFrame, events: pl.DataFrame, dates: list[date]
-                  ) -> tuple[Portfolio, pl.DataFrame, pl.DataFrame, pl.DataFrame | None, tuple[int, int] | None]:  # fmt: skip
-    """The book, promises and credit events the model trains on, with the whole book's client books at
-    ``dates`` and (sampled, in the book) when a sample of debtors was drawn (``training_debtors``)."""
+def _mixed(ids: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser of each id: a fixed, well-spread hash (numbers wrap around at 64 bits)."""
+    z = ids.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+class TrainingSet(NamedTuple):
+    """What the model trains on: the book, promises and credit events (of the sampled debtors when a sample
+    was drawn), the whole book's client books at the training dates (None: ``book`` is the whole book), and
+    (debtors sampled, debtors in the book) or None."""
+
+    book: Portfolio
+    promises: pl.DataFrame
+    events: pl.DataFrame
+    books: pl.DataFrame | None
+    sample: tuple[int, int] | None
+
+
+def training_set(book: Portfolio, promises: pl.DataFrame, events: pl.DataFrame, dates: list[date]) -> TrainingSet:
+    """The whole book up to MAX_TRAINING_DEBTORS debtors; beyond, the sampled debtors' facts (``training_debtors``)."""
     sample = training_debtors(book.debtors["debtor_id"], MAX_TRAINING_DEBTORS)
     if sample is None:
-        return book, promises, events, None, None
+        return TrainingSet(book, promises, events, None, None)
     books = client_books(book, dates)  # a sampled debtor's share of a client's book is a share of all of it
     keep = pl.col("debtor_id").is_in(sample.implode())
-    return (book.for_debtors(sample), promises.filter(keep), events.filter(keep), books,
-            (sample.len(), book.debtors.height))  # fmt: skip
+    return TrainingSet(book.for_debtors(sample), promises.filter(keep), events.filter(keep), books,
+                       (sample.len(), book.debtors.height))  # fmt: skip
 
 
 def train_risk_model(book: Portfolio, promises: pl.DataFrame, events: pl.DataFrame, as_of: date,
@@ -372,17 +393,17 @@ def train_risk_model(book: Portfolio, promises: pl.DataFrame, events: pl.DataFra
     if len(train_on) < MIN_TRAINING_DATES:
         return RiskModel(RULES, reason="history", dates=tuple(dates))
     known_until = dates[-1] + timedelta(days=HORIZON_DAYS)
-    book, promises, events, books, sample = training_book(book, promises, events, dates)
-    book, promises, events = until(book, promises, events, known_until)
-    frame = labelled(book, promises, events, dates, rules, books)
+    training = training_set(book, promises, events, dates)
+    book, promises, events = until(training.book, training.promises, training.events, known_until)
+    frame = labelled(book, promises, events, dates, rules, training.books)
     train = frame.filter(pl.col("as_of").is_in(train_on))
     valid = frame.filter(pl.col("as_of").is_in(valid_on))
     y_train, y_valid = train["event"].to_numpy(), valid["event"].to_numpy()
     enough = (MIN_EVENTS <= y_train.sum() <= y_train.size - MIN_EVENTS
               and MIN_VALIDATION_EVENTS <= y_valid.sum() <= y_valid.size - MIN_VALIDATION_EVENTS)  # fmt: skip
     if not enough:
-        return RiskModel(RULES, reason="events", dates=tuple(dates), rows=frame.height, events=int(frame["event"].sum()),
-                         sample=sample)  # fmt: skip
+        return RiskModel(RULES, reason="events", dates=tuple(dates), rows=frame.height,
+                         events=int(frame["event"].sum()), sample=training.sample)  # fmt: skip
     x_train, x_valid = feature_matrix(train), feature_matrix(valid)
     scores = {}
     for kind in (LOGISTIC, TREES):
@@ -401,5 +422,5 @@ def train_risk_model(book: Portfolio, promises: pl.DataFrame, events: pl.DataFra
     estimator = _fit(chosen, x_all, frame["event"].to_numpy())
     return RiskModel(
         chosen, estimator=estimator, reference=np.median(x_all, axis=0), validation=validation, dates=tuple(dates),
-        known_until=known_until, rows=frame.height, events=int(frame["event"].sum()), sample=sample,
+        known_until=known_until, rows=frame.height, events=int(frame["event"].sum()), sample=training.sample,
     )  # fmt: skip

@@ -43,7 +43,7 @@ def model_report(model: RiskModel, seconds: float) -> str:
     lines = [
         f"Trained in {seconds:.1f} s on {model.rows:,} debtor-dates ({model.events:,} events), facts up to "
         f"{model.known_until}.",
-        *([f"Trained on a fixed random sample of {model.sample[0]:,} of the book's {model.sample[1]:,} debtors."]
+        *([f"Trained on {model.sample[0]:,} of the book's {model.sample[1]:,} debtors (risk.training_debtors)."]
           if model.sample else []),
         f"Training dates: {len(v.train_dates)} from {v.train_dates[0]} to {v.train_dates[-1]} "
         f"({v.train_rows:,} debtor-dates, {v.train_events:,} events).",
