@@ -27,7 +27,7 @@ import polars as pl
 import pytest
 
 from data_access.metrics import signals as signals_module
-from data_access.metrics.signals import SIGNALS, SignalRules, client_books, debtor_signals
+from data_access.metrics.signals import SIGNALS, SignalRules, client_books, debtor_signals, of_debtors
 from tests.books import book
 
 D = date(2026, 6, 30)
@@ -163,10 +163,8 @@ def test_a_client_s_book_is_the_sum_of_its_invoices_open_at_each_date() -> None:
 def test_a_sample_of_debtors_with_the_whole_book_s_client_books_keeps_their_share_of_all_of_it() -> None:
     b, promises, events = hand_built()
     two = pl.Series("debtor_id", [2])
-    keep = pl.col("debtor_id").is_in(two.implode())
-    alone = debtor_signals(b.for_debtors(two), promises.filter(keep), events.filter(keep), [D],
-                           books=client_books(b, [D]))  # fmt: skip
-    whole = debtor_signals(b, promises, events, [D]).filter(keep)
+    alone = debtor_signals(*of_debtors(b, promises, events, two), [D], books=client_books(b, [D]))
+    whole = debtor_signals(b, promises, events, [D]).filter(pl.col("debtor_id") == 2)
     assert alone.equals(whole)
     assert alone["client_share"].to_list() == [500_000 / 570_000]  # not 1.0: debtor 1 owes the client too
 

@@ -274,6 +274,13 @@ def _client_share(open_pairs: pl.DataFrame, books: pl.DataFrame) -> pl.DataFrame
     return pairs.with_columns(share).group_by("as_of", "debtor_id").agg(pl.col("share").max().alias("client_share"))
 
 
+def of_debtors(book: Portfolio, promises: pl.DataFrame, credit_events: pl.DataFrame, debtor_ids: pl.Series
+               ) -> tuple[Portfolio, pl.DataFrame, pl.DataFrame]:  # fmt: skip
+    """The book, promises and credit events of some debtors only (the inputs of ``debtor_signals``)."""
+    keep = pl.col("debtor_id").is_in(debtor_ids.implode())
+    return book.for_debtors(debtor_ids), promises.filter(keep), credit_events.filter(keep)
+
+
 # A book of more invoices than this is computed in parts of whole debtors: at 10M invoices the pairs of
 # invoices and dates behind two dates' signals held 5 GB at once; a part of 2M invoices holds about 1 GB.
 PART_INVOICES = 2_000_000
@@ -297,9 +304,7 @@ def debtor_signals(book: Portfolio, promises: pl.DataFrame, credit_events: pl.Da
     frames = []
     for part in range(parts):
         debtors = book.debtors.filter(pl.col("debtor_id") % parts == part)["debtor_id"]
-        keep = pl.col("debtor_id").is_in(debtors.implode())
-        frame = _signals(book.for_debtors(debtors), promises.filter(keep), credit_events.filter(keep), dates, rules,
-                         books)  # fmt: skip
+        frame = _signals(*of_debtors(book, promises, credit_events, debtors), dates, rules, books)
         if frame.height:
             frames.append(frame)
     return pl.concat(frames).sort("as_of", "debtor_id") if frames else empty_signals()

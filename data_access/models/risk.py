@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 
 from data_access.book.portfolio import WRITE_OFF, Portfolio
-from data_access.metrics.signals import SignalRules, client_books, debtor_signals, open_invoices_at
+from data_access.metrics.signals import SignalRules, client_books, debtor_signals, of_debtors, open_invoices_at
 
 HORIZON_DAYS = 90  # the outcome window after the as-of date
 DEFAULT_DPD = 90  # "90+ days past due": more than 90
@@ -379,9 +379,7 @@ def training_set(book: Portfolio, promises: pl.DataFrame, events: pl.DataFrame, 
     if sample is None:
         return TrainingSet(book, promises, events, None, None)
     books = client_books(book, dates)  # a sampled debtor's share of a client's book is a share of all of it
-    keep = pl.col("debtor_id").is_in(sample.implode())
-    return TrainingSet(book.for_debtors(sample), promises.filter(keep), events.filter(keep), books,
-                       (sample.len(), book.debtors.height))  # fmt: skip
+    return TrainingSet(*of_debtors(book, promises, events, sample), books, (sample.len(), book.debtors.height))
 
 
 def train_risk_model(book: Portfolio, promises: pl.DataFrame, events: pl.DataFrame, as_of: date,
