@@ -105,6 +105,7 @@ def load_table(frame: pl.DataFrame, *, currency: str, key: str, rules: workload.
     from dashboard.components import MET, MISSED, column_config, header, money_columns
     from dashboard.formatting import cents_to_units
     from dashboard.i18n import STRINGS, t
+    from dashboard.styled import column_styler, mask
 
     known = {c: t(f"load.col.{c}") for c in frame.columns if f"load.col.{c}" in STRINGS["en"]}
     labels = {**known, **(labels or {})}
@@ -117,20 +118,15 @@ def load_table(frame: pl.DataFrame, *, currency: str, key: str, rules: workload.
     for name, places in (decimals or {}).items():
         config[name] = st.column_config.NumberColumn(header(name, labels), format=f"%.{places}f")
     table = shown.to_pandas()
-
-    def colour(row):  # noqa: ANN001, ANN202 - a pandas row
-        styles = {name: "" for name in table.columns}
-        for name in INDEX_COLUMNS:
-            value = row.get(name)
-            if rules is not None and value is not None and value == value:  # NaN != NaN
-                styles[name] = OVER_STYLE if value > rules.over else UNDER_STYLE if value < rules.under else ""
-        for value, target in targets:
-            if row[value] == row[value] and row[target] == row[target]:
-                styles[value] = MET if row[value] >= row[target] else MISSED
-        return [styles[name] for name in table.columns]
-
-    st.dataframe(table.style.apply(colour, axis=1), column_config=config, hide_index=True, key=key, height=height,
-                 placeholder="—")  # fmt: skip
+    colours = {}
+    for name in INDEX_COLUMNS:
+        if rules is not None and name in table.columns:
+            values = table[name]
+            colours[name] = [(mask(values > rules.over), OVER_STYLE), (mask(values < rules.under), UNDER_STYLE)]
+    for value, target in targets:  # a missing value or target compares false both ways: plain
+        colours[value] = [(mask(table[value] >= table[target]), MET), (mask(table[value] < table[target]), MISSED)]
+    st.dataframe(column_styler(table, colours=colours, texts={}), column_config=config, hide_index=True, key=key,
+                 height=height, placeholder="—")  # fmt: skip
 
 
 def ticked(edited: object) -> list[int]:
