@@ -211,12 +211,19 @@ def link_to(url_path: str, label: str, params: dict[str, str] | None = None, ico
 
 MET, MISSED = "background-color: #dcefe3", "background-color: #f7dcdc"
 MET_MARK, MISSED_MARK = "✓", "✗"
+# Above this many rows a target table keeps its marks without colours. The browser looks each drawn cell's
+# colour up in the whole style sheet (Streamlit's frontend searches its text), so its cost grows with the
+# coloured cells: colouring the league of 4,000 collectors took 0.85 s of every redraw in Chromium, 500
+# rows (one region at 10M invoices, every collector at 1M) about a tenth of that.
+COLOURED_ROWS = 500
 
 
-def marked(data, pairs: list[tuple[str, str]], scaled: tuple[str, ...], hidden: tuple[str, ...] = ()):  # noqa: ANN001, ANN201 - pandas
+def marked(data, pairs: list[tuple[str, str]], scaled: tuple[str, ...], hidden: tuple[str, ...] = (),  # noqa: ANN001, ANN201 - pandas
+           coloured: bool = True):  # fmt: skip
     """``data`` styled: each (value, target) pair's value green and "✓ 92.3 %" where it meets its target, red and
-    "✗ 61.0 %" where it misses (colour is never the only sign), untouched where either is missing; the
-    ``hidden`` columns (targets named in the headers, ids) are compared, then left out of what is shown.
+    "✗ 61.0 %" where it misses (colour is never the only sign; ``coloured=False`` keeps the marks only),
+    untouched where either is missing; the ``hidden`` columns (targets named in the headers, ids) are
+    compared, then left out of what is shown.
 
     One mask per column (styled.column_styler): a league of 4,000 collectors styled cell by cell by pandas
     took 1.4 s of every rerun."""
@@ -230,8 +237,8 @@ def marked(data, pairs: list[tuple[str, str]], scaled: tuple[str, ...], hidden: 
         fmt = table_number_format(value, percent=value in scaled) or "%.2f"
         texts[value] = [(rows, lambda v, mark=mark, fmt=fmt: f"{mark} {fmt % v}".replace("%%", "%"))
                         for mark, rows in ((MET_MARK, met[value]), (MISSED_MARK, missed[value]))]  # fmt: skip
-    return column_styler(data, colours={value: [(met[value], MET), (missed[value], MISSED)] for value in met},
-                         texts=texts)  # fmt: skip
+    colours = {value: [(met[value], MET), (missed[value], MISSED)] for value in met} if coloured else {}
+    return column_styler(data, colours=colours, texts=texts)
 
 
 def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency: str, key: str,
@@ -247,8 +254,12 @@ def target_table(frame: pl.DataFrame, *, pairs: list[tuple[str, str]], currency:
     config = column_config(shown, labels, money, currency, scaled)
     for value, _target in pairs:
         config[value] = st.column_config.Column(header(value, labels))
-    styled = marked(shown.to_pandas(), pairs, scaled, hidden)  # the hidden columns are dropped from it
+    coloured = shown.height <= COLOURED_ROWS
+    styled = marked(shown.to_pandas(), pairs, scaled, hidden, coloured)  # the hidden columns are dropped from it
     config = {name: column for name, column in config.items() if name not in hidden}
-    return st.dataframe(styled, column_config=config, hide_index=True, key=key,
-                        height=height, placeholder="—", on_select="rerun" if selectable is not False else "ignore",
-                        selection_mode="single-row", selection_default=_first_selection(selectable))  # fmt: skip
+    selection = st.dataframe(styled, column_config=config, hide_index=True, key=key,
+                             height=height, placeholder="—", on_select="rerun" if selectable is not False else "ignore",
+                             selection_mode="single-row", selection_default=_first_selection(selectable))  # fmt: skip
+    if not coloured:
+        st.caption(t("table.marks_only", n=f"{COLOURED_ROWS:,}"))
+    return selection
