@@ -1,6 +1,7 @@
 """Month-end snapshots, the aging trend and roll rates."""
 
 from datetime import date, timedelta
+from unittest.mock import patch
 
 import polars as pl
 from hypothesis import given, settings
@@ -109,17 +110,28 @@ def open_at(state: pl.DataFrame) -> set[tuple]:
 
 
 @settings(max_examples=40, deadline=None)
-@given(generated_books(), st.integers(0, 480), st.sampled_from(["due", INVOICE_DATE]))
-def test_every_month_end_of_the_snapshots_is_the_as_of_state_there(b, days: int, basis: str) -> None:
-    """Per invoice, balance and bucket, on books with reductions before their invoice and overpayments."""
+@given(generated_books(), st.integers(0, 480), st.sampled_from(["due", INVOICE_DATE]), st.sampled_from([10**6, 1, 2, 5]))
+def test_every_month_end_of_the_snapshots_is_the_as_of_state_there(b, days: int, basis: str, part: int) -> None:
+    """Per invoice, balance and bucket, on books with reductions before their invoice and overpayments;
+    the same when the invoices are expanded a few at a time (``part`` invoices, as at 10M invoices)."""
     buckets = Buckets.from_edges((0, 30, 60, 90, 180), basis)
     ends = month_ends(START + timedelta(days=days), 14)
-    snaps = snapshots(b, ends, buckets, basis)
+    with patch("data_access.metrics.snapshots.PART_INVOICES", part):
+        snaps = snapshots(b, ends, buckets, basis)
     for end in ends:
         at_end = snaps.filter(pl.col("month_end") == end).select("invoice_id", "balance_cents",
                                                                  pl.col("bucket").cast(pl.String))  # fmt: skip
         assert set(at_end.iter_rows()) == open_at(invoice_state(b, end, buckets, basis)), end
         assert at_end.height == at_end["invoice_id"].n_unique()
+
+
+@settings(max_examples=25, deadline=None)
+@given(generated_books(), st.integers(1, 4))
+def test_snapshots_in_parts_are_the_whole_in_the_same_order(b, part: int) -> None:
+    ends = month_ends(START + timedelta(days=400), 14)
+    whole = snapshots(b, ends, BUCKETS)
+    with patch("data_access.metrics.snapshots.PART_INVOICES", part):
+        assert snapshots(b, ends, BUCKETS).equals(whole)
 
 
 def test_roll_rates_split_a_balance_into_bucket_paid_and_written_off() -> None:
