@@ -134,6 +134,18 @@ def test_snapshots_in_parts_are_the_whole_in_the_same_order(b, part: int) -> Non
         assert snapshots(b, ends, BUCKETS).equals(whole)
 
 
+@settings(max_examples=25, deadline=None)
+@given(generated_books(), st.integers(1, 40))
+def test_roll_flows_in_parts_are_the_whole(b, part: int) -> None:
+    """Rolled a few snapshots at a time (as at 10M invoices), the flows are the same rows."""
+    ends = month_ends(START + timedelta(days=400), 14)
+    snaps = snapshots(b, ends, BUCKETS)
+    whole = roll_flows(b, snaps, ends)
+    with patch("data_access.metrics.snapshots.PART_SNAPSHOTS", part):
+        in_parts = roll_flows(b, snaps, ends)
+    assert in_parts.sort(in_parts.columns).equals(whole.sort(whole.columns))
+
+
 def test_roll_rates_split_a_balance_into_bucket_paid_and_written_off() -> None:
     # At 31 Jan: invoice 1 (100.00) and 2 (300.00) are 1-30 days past due.
     # By 28 Feb: 1 is paid in full, 2 rolls to 31-60 after a 100.00 write-off.

@@ -22,6 +22,7 @@ from data_access.book.portfolio import WRITE_OFF, Portfolio
 # it, and one more for the roll into the oldest shown month.
 HISTORY_MONTHS = 37
 PART_INVOICES = 1_000_000  # invoices expanded at once (a million: the whole 1M demo in one part)
+PART_SNAPSHOTS = 5_000_000  # snapshot rows rolled at once (the 1M demo's 2M in one part; 10M's 20M in five)
 PAID = "Paid"  # paid in cash or credited: the balance left the book without loss
 WRITTEN_OFF = "Written off"
 
@@ -159,10 +160,24 @@ def roll_flows(portfolio: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> p
     For an invoice in bucket k with balance B0 at month end m-1 and B1 at m (0 when closed),
     B1 flows to its new bucket, written-off amounts in (m-1, m] (at most B0 - B1) to Written off,
     and the rest of B0 - B1 to Paid. Each origin's flows add up to its B0 exactly.
+
+    An invoice's flows need only its own snapshots, so a large book is done in parts of whole invoices
+    (``invoice_id`` modulo the parts; rows ordered by part): at 10M invoices one join of 20M snapshots
+    with themselves peaked 2.9 GB over them.
     """
+    parts = max(1, -(-snaps.height // PART_SNAPSHOTS))
+    if parts == 1:
+        return _roll_flows(portfolio.reductions, snaps, ends)
+    reductions = portfolio.reductions.filter(pl.col("kind") == WRITE_OFF)
+    return pl.concat([_roll_flows(reductions.filter(pl.col("invoice_id") % parts == part),
+                                  snaps.filter(pl.col("invoice_id") % parts == part), ends)
+                      for part in range(parts)], rechunk=False)  # fmt: skip
+
+
+def _roll_flows(reductions: pl.DataFrame, snaps: pl.DataFrame, ends: list[date]) -> pl.DataFrame:
     end_series = pl.Series("month_end", ends, dtype=pl.Date)
     write_offs = (
-        portfolio.reductions.lazy().filter((pl.col("kind") == WRITE_OFF) & (pl.col("date") <= ends[-1]))
+        reductions.lazy().filter((pl.col("kind") == WRITE_OFF) & (pl.col("date") <= ends[-1]))
         .with_columns(pl.lit(end_series).search_sorted(pl.col("date"), side="left").cast(pl.Int32).alias("idx"))
         .group_by("invoice_id", "idx")
         .agg(pl.col("amount_cents").sum().alias("wo_cents"))
