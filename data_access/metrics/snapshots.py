@@ -106,7 +106,9 @@ def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: s
             .select("invoice_id", "debtor_id", "client_id", "idx", "month_end", "balance_cents", "bucket")
             .collect()
         )  # fmt: skip
-    return pl.concat(parts, rechunk=False) if parts else _empty_snapshots(buckets)
+    del issued, dated, rows, idx, cents, amount, first, total, last_idx, last, lengths, names  # before the copy below
+    # In one chunk, as one expansion gave it: the page's filters and group-bys over many chunks were slower.
+    return pl.concat(parts, rechunk=True) if parts else _empty_snapshots(buckets)
 
 
 def _open_months(rows: np.ndarray, idx: np.ndarray, cents: np.ndarray, amount: np.ndarray, first: np.ndarray,
@@ -171,7 +173,7 @@ def roll_flows(portfolio: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> p
     reductions = portfolio.reductions.filter(pl.col("kind") == WRITE_OFF)
     return pl.concat([_roll_flows(reductions.filter(pl.col("invoice_id") % parts == part),
                                   snaps.filter(pl.col("invoice_id") % parts == part), ends)
-                      for part in range(parts)], rechunk=False)  # fmt: skip
+                      for part in range(parts)], rechunk=True)  # fmt: skip
 
 
 def _roll_flows(reductions: pl.DataFrame, snaps: pl.DataFrame, ends: list[date]) -> pl.DataFrame:
