@@ -27,6 +27,7 @@ from data_access.db.store import Scope, Store
 from data_access.demo.seeding import ensure_database
 from data_access.metrics.buckets import DUE_DATE, Buckets
 from data_access.metrics.recovery import Period
+from data_access.metrics.snapshots import HISTORY_MONTHS
 from data_access.metrics.targets import RecoveryTargets
 from data_access.settings import Settings, load_settings
 
@@ -340,8 +341,10 @@ def _target_events(key: tuple, start: date, end: date, as_of: date) -> pl.DataFr
 
     book_key, *table_keys = key
     tables = {k.table: table(k) for k in table_keys}
+    # The trends' month-end snapshots (the Overview's, usually computed already) hold the bad-debt balances.
+    known = month_end_snapshots(book_key, as_of, DUE_DATE, settings().bucket_edges, HISTORY_MONTHS)
     return events(portfolio(book_key), tables, Period(start, end), as_of, settings().promise_grace_days,
-                  settlements(book_key))  # fmt: skip
+                  settlements(book_key), known)  # fmt: skip
 
 
 def target_values(context: ViewContext, period: Period) -> pl.DataFrame:

@@ -228,3 +228,21 @@ def test_a_month_end_with_nothing_outstanding_is_a_zero_balance_in_the_average()
     expected = 10_000 / 100_000 * 365 / 45
     assert tracked(cleared, targets(("bad_debt_rate", None, 0.02, None)), MID)["actual"][0] == pytest.approx(expected)
     assert bad_debt_path(cleared, MID)[MID] == pytest.approx(expected)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reassigned_books(), st.dates(date(2025, 7, 1), date(2026, 6, 30)), st.sampled_from(["month", "quarter", "year"]))
+def test_the_bad_debt_balances_read_from_the_trend_snapshots_are_the_ones_computed_afresh(generated, as_of, kind) -> None:
+    """The Targets page reads the bad-debt rate's month-end balances from the trends' 37 month-end snapshots
+    (other month ends, other buckets) instead of expanding the book for its own two or three dates."""
+    from data_access.metrics.buckets import Buckets
+    from data_access.metrics.snapshots import HISTORY_MONTHS, month_ends, snapshots
+    from data_access.metrics.targets import period_of
+
+    period = period_of(kind, as_of)
+    ends = month_ends(as_of, HISTORY_MONTHS)
+    trend = (ends, snapshots(generated, ends, Buckets.from_edges((0, 30, 60, 90, 180))))
+    settled = appraisal.settlements(generated)
+    afresh = events(generated, EMPTY, period, as_of, 3, settled).filter(pl.col("target_type") == "bad_debt_rate")
+    read = events(generated, EMPTY, period, as_of, 3, settled, trend).filter(pl.col("target_type") == "bad_debt_rate")
+    assert read.sort(read.columns).equals(afresh.sort(afresh.columns))

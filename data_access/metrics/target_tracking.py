@@ -62,10 +62,13 @@ def _frame(frame: pl.DataFrame, metric: str, tier: pl.Expr | None, num: pl.Expr 
 
 
 def events(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_of: date, grace_days: int,
-           settled: pl.DataFrame) -> pl.DataFrame:  # fmt: skip
+           settled: pl.DataFrame, month_ends: tuple[list[date], pl.DataFrame] | None = None) -> pl.DataFrame:  # fmt: skip
     """Every dated event of ``period`` up to ``as_of`` that a target metric sums (module docstring).
 
-    ``tables``: promises, collection_actions, satisfaction_surveys; ``settled``: appraisal.settlements.
+    ``tables``: promises, collection_actions, satisfaction_surveys; ``settled``: appraisal.settlements;
+    ``month_ends``: month ends and ``snapshots.snapshots`` at them (any buckets), already computed for the
+    trends: where they include the dates the bad-debt rate needs, its balances are read from them instead
+    of expanding the whole book again (4.4 s and 1.1 GB at 10M invoices).
     Each event carries its collector (null: held by no one) and region (the collector's; for what no one
     held and for write-offs, the debtor's)."""
     last = min(period.end, as_of)
@@ -107,7 +110,7 @@ def events(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_
     parts.append(_frame(placed(surveys.rename({"survey_date": "date"})), "satisfaction", None, pl.col("score"),
                         pl.lit(1)))  # fmt: skip
     parts += _cycle_events(book, settled, period, so_far, placed)
-    parts.append(_bad_debt_events(book, period, so_far))
+    parts.append(_bad_debt_events(book, period, so_far, month_ends))
     return pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) \
         else pl.DataFrame(schema=SCHEMA)  # fmt: skip
 
@@ -138,9 +141,11 @@ def _previous_calendar(period: Period) -> Period | None:
     return None if kind is None else period_of(kind, period.start - timedelta(days=1))
 
 
-def _bad_debt_events(book: Portfolio, period: Period, so_far: Period) -> pl.DataFrame:
+def _bad_debt_events(book: Portfolio, period: Period, so_far: Period,
+                     known: tuple[list[date], pl.DataFrame] | None = None) -> pl.DataFrame:  # fmt: skip
     """Write-offs dated in P so far (``num``) and the outstanding at the day before P and at each month
-    end in P so far (``den``), per the debtor's region."""
+    end in P so far (``den``), per the debtor's region. An invoice's balance at a month end does not depend
+    on which other month ends are snapshot, so ``known`` snapshots serve when they include these dates."""
     regions = book.debtors.select("debtor_id", "region_id")
     written = (
         book.reductions.filter((pl.col("kind") == WRITE_OFF) & pl.col("date").is_between(so_far.start, so_far.end))
@@ -152,7 +157,10 @@ def _bad_debt_events(book: Portfolio, period: Period, so_far: Period) -> pl.Data
     while month_end <= so_far.end:
         ends.append(month_end)
         month_end = _month_end(month_end + timedelta(days=1))
-    snaps = snapshots.snapshots(book, ends, Buckets.from_edges((0,)))
+    if known is not None and set(ends) <= set(known[0]):
+        snaps = known[1].filter(pl.col("month_end").is_in(ends))
+    else:
+        snaps = snapshots.snapshots(book, ends, Buckets.from_edges((0,)))
     balances = (
         snaps.join(regions, on="debtor_id").group_by("region_id", "month_end")
         .agg(pl.col("balance_cents").sum())
