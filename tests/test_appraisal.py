@@ -43,6 +43,16 @@ def test_cash_goes_to_the_collector_assigned_on_the_payment_date() -> None:
     ]
 
 
+def test_a_payment_after_the_receivable_is_paid_off_is_no_ones_cash() -> None:
+    """Collector 1 collects the whole 1,000.00 on 10 Feb; the case moves to collector 2 on 15 Feb, who
+    receives nothing to hold, and an overpayment of 50.00 on 20 Feb credits no one (found by Hypothesis:
+    it was a zero-credit row under collector 2, outside every segment)."""
+    b = moving((1, "2025-01-01"), (2, "2026-02-15"), payments=[(1, "2026-02-10", 100_000), (1, "2026-02-20", 5_000)])
+    segments, cash = appraisal.recovery_by_collector(b, FEBRUARY)
+    assert cash.select("collector_id", "date", "credited_cents").rows() == [(1, date(2026, 2, 10), 100_000)]
+    assert by_collector(b)[0][:3] == (1, 100_000, 100_000)
+
+
 def test_tier_rates_per_collector_after_a_mid_period_reassignment() -> None:
     # Before, collector 2 had cash (500.00) but no base: its share of a 1,000.00 that entered under
     # collector 1 showed as collector 1's 30 %, and a receiving collector's rate could pass 100 %.

@@ -118,6 +118,9 @@ def attributed_cash(book: Portfolio, pool: pl.DataFrame, period: Period) -> pl.D
             (pl.min_horizontal("running", "entry_cents")
              - pl.min_horizontal(pl.col("running") - pl.col("amount_cents"), "entry_cents")).alias("credited_cents")
         )  # fmt: skip
+        # A payment beyond the entry outstanding credits nothing, and once the receivable is paid off its
+        # holder may have changed with no segment left to hold it: such a payment is no one's cash.
+        .filter(pl.col("credited_cents") > 0)
     )
     return with_collector_at(payments, book.assignments, "date").select(
         "invoice_id", "debtor_id", "tier", "date", "credited_cents", "collector_id"
