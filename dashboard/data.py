@@ -341,7 +341,9 @@ def _target_events(key: tuple, start: date, end: date, as_of: date) -> pl.DataFr
 
     book_key, *table_keys = key
     tables = {k.table: table(k) for k in table_keys}
-    # The trends' month-end snapshots (the Overview's, usually computed already) hold the bad-debt balances.
+    # The trends' month-end snapshots hold the bad-debt balances. The Overview, the first page, has usually
+    # computed them; a first visit that opens on Targets computes them here (4-5 s at 10M invoices, against
+    # 4.4 s for the bad-debt dates alone) and leaves them for the Overview, Aging and Regional load.
     known = month_end_snapshots(book_key, as_of, DUE_DATE, settings().bucket_edges, HISTORY_MONTHS)
     return events(portfolio(book_key), tables, Period(start, end), as_of, settings().promise_grace_days,
                   settlements(book_key), known)  # fmt: skip

@@ -44,27 +44,38 @@ def ordinary(data: pd.DataFrame, colours: dict, texts: dict):  # noqa: ANN201 - 
 
 @st.composite
 def frames(draw):  # noqa: ANN001, ANN201
+    """Every kind of column a Polars frame becomes in pandas (``to_pandas``: floats with NaN, integers,
+    text with None, flags, dates, flags with None as objects) and pandas' nullable types, with <NA>."""
     rows = draw(st.integers(0, 12))
+
+    def column(elements):  # noqa: ANN001, ANN202
+        return draw(st.lists(elements, min_size=rows, max_size=rows))
+
     floats = st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(float("nan")))
+    maybe_int = st.one_of(st.none(), st.integers(-5, 10**6))
     data = pd.DataFrame({
-        "rate": draw(st.lists(floats, min_size=rows, max_size=rows)),
-        "count": draw(st.lists(st.integers(-5, 10**9), min_size=rows, max_size=rows)),
-        "name": draw(st.lists(st.one_of(st.none(), st.text(max_size=6)), min_size=rows, max_size=rows)),
-        "flag": draw(st.lists(st.booleans(), min_size=rows, max_size=rows)),
-        "day": pd.to_datetime(draw(st.lists(st.dates(), min_size=rows, max_size=rows))),
+        "rate": column(floats),
+        "count": column(st.integers(-5, 10**9)),
+        "name": column(st.one_of(st.none(), st.text(max_size=6))),
+        "flag": column(st.booleans()),
+        "day": pd.to_datetime(column(st.dates())),
+        "mixed": pd.Series(column(st.one_of(st.none(), st.booleans(), floats)), dtype=object),
+        "cases": pd.array(column(maybe_int), dtype="Int64"),
+        "kept": pd.array(column(st.one_of(st.none(), st.booleans())), dtype="boolean"),
+        "share": pd.array(column(st.one_of(st.none(), st.floats(0, 1))), dtype="Float64"),
     })  # fmt: skip
     colours, texts = {}, {}
-    for column in draw(st.lists(st.sampled_from(list(data.columns)), unique=True, max_size=3)):
+    for name in draw(st.lists(st.sampled_from(list(data.columns)), unique=True, max_size=3)):
         # Two masks per column that do not overlap: cells met, cells missed, the rest plain.
-        which = np.array(draw(st.lists(st.integers(0, 2), min_size=rows, max_size=rows)), dtype=int)
+        which = np.array(column(st.integers(0, 2)), dtype=int)
         first, second = which == 1, which == 2
-        colours[column] = [(first, GREEN), (second, RED)]
-        texts[column] = [(first, lambda v: f"✓ {v}"), (second, lambda v: f"✗ {v}")]
+        colours[name] = [(first, GREEN), (second, RED)]
+        texts[name] = [(first, lambda v: f"✓ {v}"), (second, lambda v: f"✗ {v}")]
     return data, colours, texts
 
 
 @given(frames())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 def test_the_browser_receives_what_pandas_would_send(case) -> None:  # noqa: ANN001
     data, colours, texts = case
     fast_texts, fast_css = marshalled(column_styler(data, colours=colours, texts=texts))
@@ -83,3 +94,20 @@ def test_a_coloured_cell_reaches_the_browser_with_its_colour_and_its_text() -> N
     assert texts.column("name").to_pylist() == ["A", "B", "C"]
     assert css == ("#T_fixed_row0_col0 { background-color: #dcefe3 }\n"
                    "#T_fixed_row1_col0 { background-color: #f7dcdc }")  # fmt: skip
+
+
+def test_overlapping_masks_and_unknown_columns_are_refused() -> None:
+    data = pd.DataFrame({"rate": [1.0, 2.0]})
+    both = np.array([True, True])
+    try:
+        column_styler(data, colours={"rate": [(both, GREEN), (both, RED)]}, texts={})
+    except ValueError as refused:
+        assert "overlap" in str(refused)
+    else:
+        raise AssertionError("overlapping masks were accepted")
+    try:
+        column_styler(data, colours={"ratio": [(both, GREEN)]}, texts={})
+    except KeyError as refused:
+        assert "ratio" in str(refused)
+    else:
+        raise AssertionError("an unknown column was accepted")

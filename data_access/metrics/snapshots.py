@@ -22,7 +22,7 @@ from data_access.book.portfolio import WRITE_OFF, Portfolio
 # it, and one more for the roll into the oldest shown month.
 HISTORY_MONTHS = 37
 PART_INVOICES = 1_000_000  # invoices expanded at once (a million: the whole 1M demo in one part)
-PART_SNAPSHOTS = 5_000_000  # snapshot rows rolled at once (the 1M demo's 2M in one part; 10M's 20M in five)
+PART_SNAPSHOTS = 5_000_000  # snapshot rows rolled at once (the 1M demo's 2M in one part; 10M's 20.3M in five)
 PAID = "Paid"  # paid in cash or credited: the balance left the book without loss
 WRITTEN_OFF = "Written off"
 
@@ -168,18 +168,19 @@ def roll_flows(portfolio: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> p
     with themselves peaked 2.9 GB over them.
     """
     parts = max(1, -(-snaps.height // PART_SNAPSHOTS))
+    written = portfolio.reductions.filter((pl.col("kind") == WRITE_OFF) & (pl.col("date") <= ends[-1]))
     if parts == 1:
-        return _roll_flows(portfolio.reductions, snaps, ends)
-    reductions = portfolio.reductions.filter(pl.col("kind") == WRITE_OFF)
-    return pl.concat([_roll_flows(reductions.filter(pl.col("invoice_id") % parts == part),
+        return _roll_flows(written, snaps, ends)
+    return pl.concat([_roll_flows(written.filter(pl.col("invoice_id") % parts == part),
                                   snaps.filter(pl.col("invoice_id") % parts == part), ends)
                       for part in range(parts)], rechunk=True)  # fmt: skip
 
 
-def _roll_flows(reductions: pl.DataFrame, snaps: pl.DataFrame, ends: list[date]) -> pl.DataFrame:
+def _roll_flows(written: pl.DataFrame, snaps: pl.DataFrame, ends: list[date]) -> pl.DataFrame:
+    """``roll_flows`` of some invoices, with their write-offs up to the last month end."""
     end_series = pl.Series("month_end", ends, dtype=pl.Date)
     write_offs = (
-        reductions.lazy().filter((pl.col("kind") == WRITE_OFF) & (pl.col("date") <= ends[-1]))
+        written.lazy()
         .with_columns(pl.lit(end_series).search_sorted(pl.col("date"), side="left").cast(pl.Int32).alias("idx"))
         .group_by("invoice_id", "idx")
         .agg(pl.col("amount_cents").sum().alias("wo_cents"))
