@@ -214,7 +214,7 @@ MET_MARK, MISSED_MARK = "✓", "✗"
 # Above this many rows a target table keeps its marks without colours. The browser looks each drawn cell's
 # colour up in the whole style sheet (Streamlit's frontend searches its text), so its cost grows with the
 # coloured cells: colouring the league of 4,000 collectors took 0.85 s of every redraw in Chromium, 500
-# rows (one region at 10M invoices, every collector at 1M) about a tenth of that.
+# rows (every collector at 1M invoices; at 10M a region and a level) about a tenth of that.
 COLOURED_ROWS = 500
 
 
