@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from data_access.metrics import appraisal
 from data_access.metrics.recovery import Period
-from data_access.metrics.target_tracking import SCHEMA, events, path, track, values
+from data_access.metrics.target_tracking import SCHEMA, by_day, events, path, track, values
 from tests.books import TABLE_SCHEMAS, book, reassigned_books
 
 Q1 = Period(date(2026, 1, 1), date(2026, 3, 31))  # 90 days
@@ -248,3 +248,42 @@ def test_the_bad_debt_balances_read_from_the_trend_snapshots_are_the_ones_comput
     with patch("data_access.metrics.snapshots.snapshots", side_effect=AssertionError("expanded the book again")):
         read = events(generated, EMPTY, period, as_of, 3, settled, trend).filter(pl.col("target_type") == "bad_debt_rate")
     assert read.sort(read.columns).equals(afresh.sort(afresh.columns))
+
+
+def test_events_of_one_collector_metric_and_day_are_held_as_one_sum() -> None:
+    # Invoices 1 and 2 (same debtor, same collector) are paid 300.00 and 200.00 on 20 Jan, invoice 1 another
+    # 100.00 on 21 Jan: the amount recovered is one event of 500.00 on the 20th and one of 100.00 on the 21st.
+    paid = book([(1, "2025-11-01", "2025-12-01", 100_000), (2, "2025-11-01", "2025-12-01", 100_000)],
+                payments=[(1, "2026-01-20", 30_000), (2, "2026-01-20", 20_000), (1, "2026-01-21", 10_000)])
+    amounts = events(paid, EMPTY, Q1, MID, 3, appraisal.settlements(paid)).filter(
+        pl.col("target_type") == "amount_recovered").sort("date")
+    assert amounts.select("date", "num").rows() == [(date(2026, 1, 20), 50_000.0), (date(2026, 1, 21), 10_000.0)]
+    assert amounts["den"].to_list() == [None, None]  # no base among these events: still none, not 0
+
+
+# A collector's events carry its region (collector n works in region n); what no one held, the debtor's.
+EVENT_ROWS = st.lists(st.tuples(
+    st.sampled_from([None, 1, 2]),  # collector (null: held by no one)
+    st.sampled_from([None, 1, 2]),  # the debtor's region
+    st.sampled_from(["recovery_rate", "recovery_overall", "kept_rate", "cycle_reduction", "bad_debt_rate"]),
+    st.sampled_from([None, "1-30", "90+"]),
+    st.dates(date(2025, 12, 31), date(2026, 3, 31)),
+    *[st.one_of(st.none(), st.integers(0, 10**9).map(float))] * 4,
+), max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(EVENT_ROWS, st.dates(Q1.start, Q1.end))
+def test_the_daily_sums_give_the_values_and_paths_the_single_events_give(rows, through) -> None:
+    """What ``by_day`` keeps is enough: every scope's values, and any path, equal those of the events one by one."""
+    rows = [(c, r if c is None else c, *rest) for c, r, *rest in rows]
+    single = pl.DataFrame(rows, schema=SCHEMA, orient="row")
+    summed = by_day(single)
+    assert summed.height == single.select("collector_id", "region_id", "target_type", "tier", "date").n_unique()
+    order = ["level", "region_id", "collector_id", "target_type", "tier"]
+    assert values(summed, Q1, through).sort(order, nulls_last=True).equals(
+        values(single, Q1, through).sort(order, nulls_last=True))
+    for metric, tier, region, collector in (("recovery_rate", "90+", None, None), ("kept_rate", None, 1, None),
+                                            ("bad_debt_rate", None, 2, None), ("cycle_reduction", None, None, 1)):
+        scope = {"target_type": metric, "tier": tier, "region_id": region, "collector_id": collector}
+        assert path(summed, Q1, through, 0.5, **scope).equals(path(single, Q1, through, 0.5, **scope))

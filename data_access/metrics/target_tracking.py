@@ -53,17 +53,18 @@ def _frame(frame: pl.DataFrame, metric: str, tier: pl.Expr | None, num: pl.Expr 
     def value(expr: pl.Expr | None) -> pl.Expr:
         return pl.lit(None, pl.Float64) if expr is None else expr.cast(pl.Float64)
 
-    return frame.select(
+    return by_day(frame.select(
         pl.col("collector_id").cast(pl.Int64), pl.col("region_id").cast(pl.Int64),
         pl.lit(metric).cast(METRIC_TYPE).alias("target_type"),
         (pl.lit(None, TIER_TYPE) if tier is None else tier.cast(pl.String).cast(TIER_TYPE)).alias("tier"), pl.col("date"),
         value(num).alias("num"), value(den).alias("den"), value(num2).alias("num2"), value(den2).alias("den2"),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def events(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_of: date, grace_days: int,
            settled: pl.DataFrame, month_ends: tuple[list[date], pl.DataFrame] | None = None) -> pl.DataFrame:  # fmt: skip
-    """Every dated event of ``period`` up to ``as_of`` that a target metric sums (module docstring).
+    """Every dated event of ``period`` up to ``as_of`` that a target metric sums (module docstring), summed
+    by day (``by_day``).
 
     ``tables``: promises, collection_actions, satisfaction_surveys; ``settled``: appraisal.settlements;
     ``month_ends``: month ends and ``snapshots.snapshots`` at them (any buckets), already computed for the
@@ -111,8 +112,22 @@ def events(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_
                         pl.lit(1)))  # fmt: skip
     parts += _cycle_events(book, settled, period, so_far, placed)
     parts.append(_bad_debt_events(book, period, so_far, month_ends))
-    return pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) \
-        else pl.DataFrame(schema=SCHEMA)  # fmt: skip
+    parts = [p for p in parts if p.height]
+    return by_day(pl.concat(parts, how="vertical_relaxed")) if parts else pl.DataFrame(schema=SCHEMA)
+
+
+SUMS = ("num", "den", "num2", "den2")
+
+
+def by_day(events: pl.DataFrame) -> pl.DataFrame:
+    """Events summed per collector, region, metric, tier and day: every metric is a ratio of sums of its
+    events, so these sums answer ``values`` and ``path`` as the single events do, exactly (amounts in cents,
+    counts, days and scores are whole numbers, which floats add without rounding far beyond any book). At
+    10M invoices a quarter's 12M events become ~2M sums, and a sum whose events all lack the quantity stays
+    null, as they were (``_opening`` keeps only what has a base)."""
+    keys = ["collector_id", "region_id", "target_type", "tier", "date"]
+    summed = [pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in SUMS]
+    return events.group_by(keys).agg(summed).select(list(SCHEMA))
 
 
 def _cycle_events(book: Portfolio, settled: pl.DataFrame, period: Period, so_far: Period, placed) -> list:  # noqa: ANN001
