@@ -135,6 +135,15 @@ def test_snapshots_in_parts_are_the_whole_in_the_same_order(b, part: int) -> Non
 
 
 @settings(max_examples=25, deadline=None)
+@given(generated_books(), st.integers(1, 4))
+def test_snapshots_in_parts_come_in_one_chunk(b, part: int) -> None:
+    """As one expansion gave them: the pages' filters over many chunks were slower."""
+    with patch("data_access.metrics.snapshots.PART_INVOICES", part):
+        snaps = snapshots(b, month_ends(START + timedelta(days=400), 14), BUCKETS)
+    assert snaps.n_chunks("all") == [1] * snaps.width
+
+
+@settings(max_examples=25, deadline=None)
 @given(generated_books(), st.integers(1, 40))
 def test_roll_flows_in_parts_are_the_whole(b, part: int) -> None:
     """Rolled a few snapshots at a time (as at 10M invoices), the flows are the same rows."""

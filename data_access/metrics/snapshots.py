@@ -108,7 +108,18 @@ def snapshots(portfolio: Portfolio, ends: list[date], buckets: Buckets, basis: s
         )  # fmt: skip
     del issued, dated, rows, idx, cents, amount, first, total, last_idx, last, lengths, names  # before the copy below
     # In one chunk, as one expansion gave it: the page's filters and group-bys over many chunks were slower.
-    return pl.concat(parts, rechunk=True) if parts else _empty_snapshots(buckets)
+    return in_one_chunk(parts) if parts else _empty_snapshots(buckets)
+
+
+def in_one_chunk(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """``pl.concat(parts, rechunk=True)``, a column at a time: each column's parts are freed once it is
+    copied, so the copy holds one column twice at most, not the whole frame (at 10M invoices 0.8 GB of
+    snapshots). Empties ``parts``."""
+    columns = {}
+    for name in parts[0].columns:
+        columns[name] = pl.concat([part.get_column(name) for part in parts]).rechunk()  # concat leaves one part as it is
+        parts[:] = [part.drop(name) for part in parts]
+    return pl.DataFrame(columns)
 
 
 def _open_months(rows: np.ndarray, idx: np.ndarray, cents: np.ndarray, amount: np.ndarray, first: np.ndarray,
@@ -171,9 +182,9 @@ def roll_flows(portfolio: Portfolio, snaps: pl.DataFrame, ends: list[date]) -> p
     written = portfolio.reductions.filter((pl.col("kind") == WRITE_OFF) & (pl.col("date") <= ends[-1]))
     if parts == 1:
         return _roll_flows(written, snaps, ends)
-    return pl.concat([_roll_flows(written.filter(pl.col("invoice_id") % parts == part),
-                                  snaps.filter(pl.col("invoice_id") % parts == part), ends)
-                      for part in range(parts)], rechunk=True)  # fmt: skip
+    return in_one_chunk([_roll_flows(written.filter(pl.col("invoice_id") % parts == part),
+                                     snaps.filter(pl.col("invoice_id") % parts == part), ends)
+                         for part in range(parts)])  # fmt: skip
 
 
 def _roll_flows(written: pl.DataFrame, snaps: pl.DataFrame, ends: list[date]) -> pl.DataFrame:
