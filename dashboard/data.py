@@ -1,6 +1,7 @@
 """Streamlit-side caching around data_access: load once, reload when a table's version moves.
 
-Frames are cached with ``st.cache_resource`` (shared, not copied: a warm rerun costs nothing) and
+Frames are cached with ``st.cache_resource`` (shared, not copied: a warm rerun costs nothing), the
+largest of them by size in the memory pool (``held``, dashboard/memory.py, within RDASH_MEMORY_BUDGET_MB), and
 keyed by keys the view context derives (``BookKey``, ``TableKey``): the database, the reader's
 regions and the versions of the tables read. Every audited write increments the versions of the
 tables it declares, so a target edit reloads targets and not three years of invoices. The versions
@@ -9,6 +10,7 @@ are re-read every ``RDASH_DATA_CHECK_SECONDS``, and at once after a write made b
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -20,6 +22,7 @@ import streamlit as st
 
 from dashboard import computations
 from dashboard.i18n import DEFAULT_LANGUAGE
+from dashboard.memory import Pool
 from data_access.book.context import BookKey, TableKey, ViewContext
 from data_access.book.filters import Filters, Selection
 from data_access.book.portfolio import Portfolio, load_portfolio
@@ -52,6 +55,26 @@ def current_scope() -> Scope:
 def current_actor() -> str:
     """Who is using the app, for the audit log. Until sign-in exists: the local user of the dashboard."""
     return "dashboard user"
+
+
+@st.cache_resource
+def _pool() -> Pool:
+    """One memory pool per process; ``st.cache_resource.clear()`` empties it with the other caches."""
+    return Pool(settings().memory_budget_mb * 2**20)
+
+
+def held(function: Callable) -> Callable:
+    """``st.cache_resource`` for the largest results: held in the memory pool by size instead of by count
+    (dashboard/memory.py). Arguments are positional and hashable, as the keys here are."""
+    kind = function.__qualname__
+
+    @functools.wraps(function)
+    def cached(*args: object) -> object:
+        return _pool().get(kind, args, lambda: function(*args))
+
+    cached.clear = lambda: _pool().clear(kind)  # type: ignore[attr-defined]
+    cached.peek = lambda *args: _pool().peek(kind, args)  # type: ignore[attr-defined] - held or None, not computed
+    return cached
 
 
 @st.cache_data(show_spinner=False, ttl=30)
@@ -109,7 +132,7 @@ def portfolio(key: BookKey) -> Portfolio:
     return _loaded(key._replace(language=DEFAULT_LANGUAGE)).in_language(key.language)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@held
 def state_with_dimensions(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The as-of state joined with debtor dimensions, and the dimensions: computed once per key."""
     return computations.state_with_dimensions(portfolio(key), as_of, basis, edges)
@@ -133,7 +156,7 @@ def month_end_snapshots(key: BookKey, as_of: date, basis: str, edges: tuple[int,
     return _month_end_snapshots(nameless(key), as_of, basis, edges, months)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@held
 def _month_end_snapshots(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
                          months: int) -> tuple[list[date], pl.DataFrame]:  # fmt: skip
     return computations.month_end_snapshots(portfolio(key), as_of, basis, edges, months)
@@ -145,7 +168,7 @@ def month_end_flows(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...
     return _month_end_flows(nameless(key), as_of, basis, edges, months)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@held
 def _month_end_flows(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...], months: int) -> pl.DataFrame:
     ends, snaps = _month_end_snapshots(key, as_of, basis, edges, months)
     return computations.month_end_flows(portfolio(key), ends, snaps)
@@ -158,7 +181,7 @@ def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, .
     return ends, snaps, month_end_flows(key, as_of, basis, edges, months)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@held
 def table(key: TableKey) -> pl.DataFrame:
     """A table outside the core book (promises, recoveries, legal cases, targets, ...), read once per version."""
     return store(key.url).read(key.table, _scope(key.regions))
@@ -173,7 +196,7 @@ def filtered_book(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Fi
 APPRAISAL_TABLES = computations.APPRAISAL_TABLES
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@held
 def settlements(key: BookKey) -> pl.DataFrame:
     from data_access.metrics.appraisal import settlements as settled
 
@@ -310,7 +333,7 @@ def early_warning_signals(context: ViewContext, dates: tuple[date, ...]) -> pl.D
     return _early_warning_signals(early_warning_key(context), dates, signal_rules())
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@held
 def _early_warning_signals(key: tuple, dates: tuple[date, ...], rules) -> pl.DataFrame:  # noqa: ANN001
     from data_access.metrics.signals import debtor_signals
 
@@ -335,16 +358,17 @@ def target_events(context: ViewContext, start: date, end: date) -> pl.DataFrame:
     return _target_events(key, start, end, context.as_of)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@held
 def _target_events(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
     from data_access.metrics.target_tracking import events
 
     book_key, *table_keys = key
     tables = {k.table: table(k) for k in table_keys}
     # The trends' month-end snapshots hold the bad-debt balances. The Overview, the first page, has usually
-    # computed them; a first visit that opens on Targets computes them here (4-5 s at 10M invoices, against
-    # 4.4 s for the bad-debt dates alone) and leaves them for the Overview, Aging and Regional load.
-    known = month_end_snapshots(book_key, as_of, DUE_DATE, settings().bucket_edges, HISTORY_MONTHS)
+    # computed them; when they are not held (a first visit that opens on Targets, or evicted for memory) the
+    # events compute the bad-debt dates alone: at 10M invoices 4.4 s and +1.1 GB at the peak, against 4-5 s
+    # and +1.5 GB for the 37 month ends, which would then be held.
+    known = _month_end_snapshots.peek(nameless(book_key), as_of, DUE_DATE, settings().bucket_edges, HISTORY_MONTHS)
     return events(portfolio(book_key), tables, Period(start, end), as_of, settings().promise_grace_days,
                   settlements(book_key), known)  # fmt: skip
 

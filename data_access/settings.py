@@ -167,6 +167,11 @@ SETTINGS: tuple[Setting, ...] = (
         "How often the app asks the database whether its data version changed (writes by other systems).",
         _count("30"),
     ),
+    Setting("MEMORY_BUDGET_MB", "2000",
+            "Memory in MB (Polars' estimate) for the large results the pages reuse beside the book: month-end "
+            "history, collection actions, target events, ... Past it the least recently used are dropped and "
+            "computed again when a page needs them (docs/scaling.md). 0 keeps only what a page in progress uses.",
+            _count("2000")),
     Setting("CHROMIUM", "", "Chromium (or Chrome) that prints the meeting pack's PDF: a path or a command name. "
             "Empty: chromium, chromium-browser, google-chrome or chrome on the PATH; without one the pack has no PDF."),
     Setting("AGGREGATE_IN", "memory",
@@ -212,6 +217,7 @@ class Settings:
     early_warning_rule_levels: tuple[int, ...]
     early_warning_client_share: float
     data_check_seconds: int
+    memory_budget_mb: int
     chromium: str
     aggregate_in: str
     demo_invoices: int

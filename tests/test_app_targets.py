@@ -164,3 +164,21 @@ def test_a_corrected_rate_is_entered_and_listed_in_percent(app_on, demo_copy_url
     assert float(rows(demo_copy_url, "SELECT corrected_value FROM appeals WHERE appeal_id = :i", i=appeal_id)[0][0]) == 0.9
     listed = next(d.value for d in app.dataframe if "corrected_value" in d.value.columns)
     assert listed[listed["appeal_id"] == appeal_id].iloc[0]["corrected_value"] == "90.0 %"
+
+
+def test_after_the_overview_the_targets_read_the_bad_debt_balances_from_its_snapshots(app_on, demo_sqlite_url) -> None:  # noqa: F811
+    """The Overview holds the 37 month-end snapshots; the Targets page's bad-debt rate reads its month ends from
+    them instead of expanding the book again (at 10M invoices 4.4 s and 1.1 GB)."""
+    from unittest.mock import patch
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import ROOT
+
+    app_on(demo_sqlite_url, script="pages/overview.py")  # caches emptied first, then the Overview
+    targets = AppTest.from_file(str(ROOT / PAGE), default_timeout=120)
+    with patch("data_access.metrics.snapshots.snapshots", side_effect=AssertionError("expanded the book again")):
+        targets.run()
+    assert not targets.exception
+    tracked = targets.dataframe[0].value
+    assert tracked.loc[tracked["metric"] == "Bad-debt rate (annual)", "actual"].tolist() == ["1.4 %"]

@@ -96,6 +96,7 @@ def events(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_
         _frame(paid, "recovery_overall", None, pl.col("credited_cents"), None),
         _frame(paid, "amount_recovered", None, pl.col("credited_cents"), None),
     ]
+    del segments, cash, base, paid  # each kind's frames go once summed: at 10M invoices a year's are GBs
     actions = tables["collection_actions"].filter(
         pl.col("action_date").is_between(so_far.start, so_far.end)
         & pl.col("outcome").cast(pl.String).is_in(["contacted", "promise", "refused"]))  # fmt: skip
@@ -104,6 +105,7 @@ def events(book: Portfolio, tables: dict[str, pl.DataFrame], period: Period, as_
         "collector_id", "debtor_id").agg(pl.col("made_on").min().alias("date"))  # fmt: skip
     parts += [_frame(placed(contacted), "agreement_rate", None, None, pl.lit(1)),
               _frame(placed(promised), "agreement_rate", None, pl.lit(1), None)]  # fmt: skip
+    del actions, contacted, promised
     judged = promise_results(tables["promises"], book, grace_days, as_of).filter(
         pl.col("promised_date").is_between(period.start, period.end)).rename({"promised_date": "date"})  # fmt: skip
     parts.append(_frame(placed(judged), "kept_rate", None, (pl.col("status") == "kept").cast(pl.Int8), pl.lit(1)))

@@ -1,0 +1,163 @@
+"""The largest results the pages reuse, held within a memory budget (``RDASH_MEMORY_BUDGET_MB``).
+
+Streamlit's caches bound their entries by count. At 10M invoices one entry can hold a gigabyte (the 37
+month-end snapshots, the roll flows, the 16.8M collection actions), and the pages' first visits together
+kept 5 GB besides the book. ``Pool`` holds those results by size instead. Once their sizes pass the budget,
+results are evicted by GreedyDual-Size (Cao and Irani, 1997): each has a credit of the seconds it took to
+compute per byte it holds, renewed when it is used; the lowest credit goes first, and what is evicted raises
+the floor every later credit starts from, so results nobody uses any more age out. A cheap, large, stale
+result (roll flows: 4 s for 0.9 GB) goes before a dear, small one (the early-warning signals: 30 s for
+0.1 GB), and among equals the least recently used goes first.
+
+A result a script run still in progress has used is not evicted: the run holds it anyway, so evicting it
+would free nothing and only compute it again on the next rerun. A page that returns to an evicted result
+computes it again (seconds at 10M invoices); below the budget nothing is evicted.
+
+Sizes are Polars' ``estimated_size`` of the frames a result holds; a frame two results share counts twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import polars as pl
+
+
+def held_bytes(value: object, seen: set[int] | None = None) -> int:
+    """The bytes of the Polars frames and series in ``value`` (tuples, lists, dicts and dataclasses of them)."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
+    if isinstance(value, pl.DataFrame | pl.Series):
+        return value.estimated_size()
+    if isinstance(value, list | tuple | set | frozenset):
+        return sum(held_bytes(v, seen) for v in value)
+    if isinstance(value, dict):
+        return sum(held_bytes(v, seen) for v in value.values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(held_bytes(getattr(value, f.name), seen) for f in dataclasses.fields(value))
+    return 0
+
+
+@dataclasses.dataclass
+class _Entry:
+    value: Any
+    size: int
+    seconds_per_byte: float
+    credit: float = 0.0
+
+
+class Pool:
+    """Results by key within ``budget`` bytes (module docstring).
+
+    Like ``st.cache_resource``, a key is computed once however many sessions ask for it at the same time,
+    and the value is shared, not copied. ``in_use`` says which threads are runs still in progress (by
+    default: alive): what they have used stays. ``clock`` times the computations (seconds).
+    """
+
+    def __init__(self, budget: int, in_use: Callable[[threading.Thread], bool] = threading.Thread.is_alive,
+                 clock: Callable[[], float] = time.perf_counter) -> None:  # fmt: skip
+        self.budget = budget
+        self._in_use = in_use
+        self._clock = clock
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()  # least recently used first
+        self._floor = 0.0  # GreedyDual-Size's inflation: the credit of the last result evicted
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+        self._used_by: dict[threading.Thread, set[Hashable]] = {}
+        self._last_size: dict[str, int] = {}  # per kind of result, for room before computing the next one
+        self._nested = threading.local()  # seconds spent in computations nested in the one being timed
+
+    @property
+    def held(self) -> int:
+        with self._lock:
+            return sum(e.size for e in self._entries.values())
+
+    def keys(self) -> list[Hashable]:
+        """The keys held, least recently used first."""
+        with self._lock:
+            return list(self._entries)
+
+    def get(self, kind: str, args: tuple, compute: Callable[[], Any]) -> Any:
+        """The value of ``(kind, *args)``, computed by ``compute()`` when it is not held."""
+        key = (kind, *args)
+        found = self._hit(key)
+        if found is not None:
+            return found.value
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:  # another session computing the same key: wait for it instead of computing it twice
+            found = self._hit(key)
+            if found is not None:
+                return found.value
+            with self._lock:
+                self._evict(room=self._last_size.get(kind, 0))  # make room first: lowers the peak of computing
+            value, seconds = self._timed(compute)
+            size = held_bytes(value)
+            with self._lock:
+                entry = _Entry(value, size, seconds / max(size, 1))
+                entry.credit = self._floor + entry.seconds_per_byte
+                self._entries[key] = entry
+                self._last_size[kind] = size
+                self._use(key)
+                self._evict(room=0)
+                self._computing.pop(key, None)
+        return value
+
+    def peek(self, kind: str, args: tuple) -> Any | None:
+        """The value of ``(kind, *args)`` if it is held, without computing it."""
+        found = self._hit((kind, *args))
+        return None if found is None else found.value
+
+    def clear(self, kind: str | None = None) -> None:
+        """Forget every result, or every result of ``kind``."""
+        with self._lock:
+            for key in [k for k in self._entries if kind is None or k[0] == kind]:
+                del self._entries[key]
+
+    def _timed(self, compute: Callable[[], Any]) -> tuple[Any, float]:
+        """``compute()`` and its own seconds: without those of the pooled results it computed on the way,
+        which have their own entries (the roll flows compute the snapshots they start from)."""
+        outer = getattr(self._nested, "seconds", 0.0)
+        self._nested.seconds = 0.0
+        start = self._clock()
+        try:
+            value = compute()
+        finally:
+            elapsed = self._clock() - start
+            inner = self._nested.seconds
+            self._nested.seconds = outer + elapsed
+        return value, elapsed - inner
+
+    def _hit(self, key: Hashable) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                entry.credit = self._floor + entry.seconds_per_byte
+                self._use(key)
+            return entry
+
+    def _use(self, key: Hashable) -> None:
+        self._used_by.setdefault(threading.current_thread(), set()).add(key)
+
+    def _evict(self, room: int) -> None:
+        """Evict the lowest credits no run in progress has used until ``room`` more bytes fit."""
+        for thread in [t for t in self._used_by if not self._in_use(t)]:
+            del self._used_by[thread]
+        in_use = set().union(*self._used_by.values()) if self._used_by else set()
+        total = sum(e.size for e in self._entries.values())
+        while total + room > self.budget:
+            # min() takes the first of equal credits: the least recently used
+            candidates = [(entry.credit, key) for key, entry in self._entries.items() if key not in in_use]
+            if not candidates:
+                return
+            credit, key = min(candidates, key=lambda c: c[0])
+            self._floor = max(self._floor, credit)
+            total -= self._entries.pop(key).size
