@@ -187,9 +187,15 @@ def table(key: TableKey) -> pl.DataFrame:
     return store(key.url).read(key.table, _scope(key.regions))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def filtered_book(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filters) -> Portfolio:
     """The book restricted to the filtered invoices, for monthly figures (filters resolved at as_of)."""
+    if not filters.active:  # the book itself: nothing to hold twice
+        return portfolio(key)
+    return _filtered_book(key, as_of, edges, filters)
+
+
+@held
+def _filtered_book(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filters) -> Portfolio:
     return selection(key, as_of, edges, filters).book(portfolio(key))
 
 
@@ -456,10 +462,11 @@ def decide_appeal(context: ViewContext, appeal_id: int, **fields) -> None:  # no
 # edges, the filters, and ``depends`` (the table keys, settings values and parameters ``compute`` reads).
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def view_figure(name: str, key: tuple, _compute: Callable[[], object]) -> object:
-    """``_compute()`` once per ``(name, key)``; ``key`` must name everything the computation reads."""
-    return _compute()
+def view_figure(name: str, key: tuple, compute: Callable[[], object]) -> object:
+    """``compute()`` once per ``(name, key)``; ``key`` must name everything the computation reads. Held in the
+    memory pool: frames by size (at 10M invoices a page's every-debtor table is tens of MB for each view), and
+    the 256 most recent by count, for charts, whose memory the pool does not see."""
+    return _pool().get("view_figure", (name, key), compute, max_entries=256)
 
 
 # Aggregation in the database (RDASH_AGGREGATE_IN=database, data_access/db/pushdown.py): the whole book's

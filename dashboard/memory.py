@@ -84,8 +84,10 @@ class Pool:
         with self._lock:
             return list(self._entries)
 
-    def get(self, kind: str, args: tuple, compute: Callable[[], Any]) -> Any:
-        """The value of ``(kind, *args)``, computed by ``compute()`` when it is not held."""
+    def get(self, kind: str, args: tuple, compute: Callable[[], Any], max_entries: int | None = None) -> Any:
+        """The value of ``(kind, *args)``, computed by ``compute()`` when it is not held. ``max_entries`` also
+        bounds the results of ``kind`` by count, least recently used out first: for results of which the pool
+        sees no frames (charts), which take memory all the same."""
         key = (kind, *args)
         found = self._hit(key)
         if found is not None:
@@ -107,6 +109,8 @@ class Pool:
                 self._last_size[kind] = size
                 self._use(key)
                 self._evict(room=0)
+                if max_entries is not None:
+                    self._evict_beyond(kind, max_entries)
                 self._computing.pop(key, None)
         return value
 
@@ -145,13 +149,27 @@ class Pool:
             return entry
 
     def _use(self, key: Hashable) -> None:
+        if len(self._used_by) > 64:  # every script run is a thread: forget those that ended, below the budget too
+            self._forget_ended()
         self._used_by.setdefault(threading.current_thread(), set()).add(key)
+
+    def _forget_ended(self) -> None:
+        for thread in [t for t in self._used_by if not self._in_use(t)]:
+            del self._used_by[thread]
+
+    def _evict_beyond(self, kind: str, count: int) -> None:
+        in_use = self._in_use_keys()
+        mine = [key for key in self._entries if key[0] == kind]  # least recently used first
+        for key in [k for k in mine if k not in in_use][: max(0, len(mine) - count)]:
+            del self._entries[key]
+
+    def _in_use_keys(self) -> set[Hashable]:
+        self._forget_ended()
+        return set().union(*self._used_by.values()) if self._used_by else set()
 
     def _evict(self, room: int) -> None:
         """Evict the lowest credits no run in progress has used until ``room`` more bytes fit."""
-        for thread in [t for t in self._used_by if not self._in_use(t)]:
-            del self._used_by[thread]
-        in_use = set().union(*self._used_by.values()) if self._used_by else set()
+        in_use = self._in_use_keys()
         total = sum(e.size for e in self._entries.values())
         while total + room > self.budget:
             # min() takes the first of equal credits: the least recently used

@@ -190,3 +190,21 @@ def test_held_bytes_counts_each_frame_once_wherever_it_sits() -> None:
     assert held_bytes((one, [two], {"again": one}, "text", 7)) == 3 * MB
     # A frame made from another one's column shares its memory, but Polars cannot tell: it counts twice.
     assert held_bytes(Pair(one, one["x"].to_frame("y"))) == 2 * MB
+
+
+def test_runs_that_ended_are_forgotten_below_the_budget_too() -> None:
+    held = pool(1000)
+    for _ in range(200):
+        run(held, ("a", Counter(1)))
+    assert len(held._used_by) <= 65  # noqa: SLF001 - what the pool remembers of ended runs stays bounded
+
+
+def test_results_the_pool_cannot_size_are_also_bounded_by_count() -> None:
+    # Charts hold no frames: 0 bytes to the pool, but memory all the same. The two most recent stay.
+    held = pool(10)
+    for n in range(5):  # a chart a run
+        worker = threading.Thread(target=lambda n=n: held.get("chart", (n,), dict, max_entries=2))
+        worker.start()
+        worker.join()
+    run(held, ("frame", Counter(1)))
+    assert held.keys() == [("chart", 3), ("chart", 4), ("frame",)]

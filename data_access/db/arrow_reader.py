@@ -140,6 +140,20 @@ def _serve() -> None:
             answer = {"error": f"{exc.__class__.__name__}: {exc}"}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
+        _release_memory()
+
+
+def _release_memory() -> None:
+    """Give what the read allocated back to the system: an idle reader kept 0.5 GB after reading the 16.8M
+    collection actions of a 10M-invoice book (Arrow's pool and the C heap keep freed memory for reuse)."""
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl, say): nothing to trim
+            pass
 
 
 if __name__ == "__main__":
