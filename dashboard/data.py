@@ -60,7 +60,18 @@ def current_actor() -> str:
 @st.cache_resource
 def _pool() -> Pool:
     """One memory pool per process; ``st.cache_resource.clear()`` empties it with the other caches."""
-    return Pool(settings().memory_budget_mb * 2**20)
+    return Pool(settings().memory_budget_mb * 2**20, viewer=_viewer)
+
+
+def _viewer() -> tuple[str, str] | None:
+    """The session and page of the script run using the pool: what a page on screen uses stays
+    (dashboard/memory.py). None for the background preparation, which is no page."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if getattr(threading.current_thread(), "rdash_background", False):
+        return None
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else (ctx.session_id, ctx.page_script_hash)
 
 
 def held(function: Callable) -> Callable:
@@ -330,6 +341,7 @@ def prepare_early_warning(context: ViewContext) -> None:
     from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
     worker = threading.Thread(target=work, name="rdash-prepare-early-warning", daemon=True)
+    worker.rdash_background = True  # type: ignore[attr-defined] - no page on screen: see _viewer
     add_script_run_ctx(worker, get_script_run_ctx(suppress_warning=True))  # Streamlit's caches expect a session
     worker.start()
 

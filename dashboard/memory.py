@@ -10,8 +10,11 @@ result (roll flows: 4 s for 0.9 GB) goes before a dear, small one (the early-war
 0.1 GB), and among equals the least recently used goes first.
 
 A result a script run still in progress has used is not evicted: the run holds it anyway, so evicting it
-would free nothing and only compute it again on the next rerun. A page that returns to an evicted result
-computes it again (seconds at 10M invoices); below the budget nothing is evicted.
+would free nothing and only compute it again on the next rerun. Nor is one the page on a session's screen
+used in its last run (``viewer``: the session and its page): a filter change reruns the page, and a miss
+early in that rerun (a region's book) must not evict what the rest of the rerun reads (the roll flows,
+4 s at 10M invoices). Once the session opens another page, the last page's results may go. A page that
+returns to an evicted result computes it again (seconds at 10M invoices); below the budget nothing is evicted.
 
 Sizes are Polars' ``estimated_size`` of the frames a result holds; a frame two results share counts twice.
 """
@@ -46,6 +49,17 @@ def held_bytes(value: object, seen: set[int] | None = None) -> int:
 
 
 @dataclasses.dataclass
+class _Screen:
+    """What one session's page on screen uses: its last run's keys and the keys of the run in progress."""
+
+    page: Hashable
+    thread: threading.Thread
+    last: set[Hashable]
+    current: set[Hashable]
+    seen: float
+
+
+@dataclasses.dataclass
 class _Entry:
     value: Any
     size: int
@@ -61,11 +75,16 @@ class Pool:
     default: alive): what they have used stays. ``clock`` times the computations (seconds).
     """
 
+    SCREEN_SECONDS = 1800.0  # a session not seen for this long has left: its page protects nothing
+
     def __init__(self, budget: int, in_use: Callable[[threading.Thread], bool] = threading.Thread.is_alive,
-                 clock: Callable[[], float] = time.perf_counter) -> None:  # fmt: skip
+                 clock: Callable[[], float] = time.perf_counter,
+                 viewer: Callable[[], tuple[Hashable, Hashable] | None] = lambda: None) -> None:  # fmt: skip
         self.budget = budget
         self._in_use = in_use
         self._clock = clock
+        self._viewer = viewer
+        self._screens: dict[Hashable, _Screen] = {}  # by session
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()  # least recently used first
         self._floor = 0.0  # GreedyDual-Size's inflation: the credit of the last result evicted
         self._lock = threading.Lock()
@@ -151,7 +170,20 @@ class Pool:
     def _use(self, key: Hashable) -> None:
         if len(self._used_by) > 64:  # every script run is a thread: forget those that ended, below the budget too
             self._forget_ended()
-        self._used_by.setdefault(threading.current_thread(), set()).add(key)
+        thread = threading.current_thread()
+        self._used_by.setdefault(thread, set()).add(key)
+        viewer = self._viewer()
+        if viewer is None:
+            return
+        session, page = viewer
+        screen, now = self._screens.get(session), self._clock()
+        if screen is None or screen.page != page:  # a new session, or another page: the last page's keys go
+            self._screens[session] = _Screen(page, thread, set(), {key}, now)
+            return
+        if screen.thread is not thread:  # the page's next run: the run before it becomes the last
+            screen.thread, screen.last, screen.current = thread, screen.current, set()
+        screen.current.add(key)
+        screen.seen = now
 
     def _forget_ended(self) -> None:
         for thread in [t for t in self._used_by if not self._in_use(t)]:
@@ -164,8 +196,12 @@ class Pool:
             del self._entries[key]
 
     def _in_use_keys(self) -> set[Hashable]:
+        """The keys of the runs in progress and of the pages on screen."""
         self._forget_ended()
-        return set().union(*self._used_by.values()) if self._used_by else set()
+        now = self._clock()
+        for session in [s for s, screen in self._screens.items() if now - screen.seen > self.SCREEN_SECONDS]:
+            del self._screens[session]
+        return set().union(*self._used_by.values(), *(s.last | s.current for s in self._screens.values()))
 
     def _evict(self, room: int) -> None:
         """Evict the lowest credits no run in progress has used until ``room`` more bytes fit."""

@@ -208,3 +208,48 @@ def test_results_the_pool_cannot_size_are_also_bounded_by_count() -> None:
         worker.join()
     run(held, ("frame", Counter(1)))
     assert held.keys() == [("chart", 3), ("chart", 4), ("frame",)]
+
+
+SCREEN: list = [None]  # (session, page) of the runs below
+
+
+def on_screen(budget_mb: int) -> Pool:
+    return Pool(budget_mb * MB, clock=clock, viewer=lambda: SCREEN[0])
+
+
+def test_a_filter_change_keeps_what_the_page_read_in_its_last_run() -> None:
+    held, flows, snaps = on_screen(10), Counter(4, 4), Counter(4, 5)
+    SCREEN[0] = ("session 1", "aging")
+    run(held, ("snapshots", snaps), ("flows", flows))
+    # The rerun first computes a region's book (past the budget), then reads the snapshots and the flows again:
+    # they are what the page on screen uses, so the region's book does not push them out.
+    run(held, ("region book", Counter(4, 0.5)), ("snapshots", snaps), ("flows", flows))
+    assert (snaps.calls, flows.calls) == (1, 1)
+
+
+def test_once_the_session_opens_another_page_the_last_page_s_results_may_go() -> None:
+    held = on_screen(10)
+    SCREEN[0] = ("session 1", "aging")
+    run(held, ("snapshots", Counter(4, 5)), ("flows", Counter(4, 4)))
+    SCREEN[0] = ("session 1", "collectors")
+    run(held, ("actions", Counter(4, 15)))  # 12 MB: the flows (cheapest a MB) go
+    assert held.keys() == [("snapshots",), ("actions",)]
+
+
+def test_another_session_s_page_on_screen_is_kept_too() -> None:
+    held = on_screen(10)
+    SCREEN[0] = ("session 1", "aging")
+    run(held, ("snapshots", Counter(4, 5)), ("flows", Counter(4, 4)))
+    SCREEN[0] = ("session 2", "collectors")
+    run(held, ("actions", Counter(4, 15)))  # over the budget for now: session 1 still shows Aging
+    assert held.held == 12 * MB
+
+
+def test_a_session_not_seen_for_half_an_hour_keeps_nothing() -> None:
+    held = on_screen(10)
+    SCREEN[0] = ("session 1", "aging")
+    run(held, ("snapshots", Counter(4, 5)), ("flows", Counter(4, 4)))
+    NOW[0] += Pool.SCREEN_SECONDS + 1
+    SCREEN[0] = ("session 2", "collectors")
+    run(held, ("actions", Counter(4, 15)))
+    assert held.keys() == [("snapshots",), ("actions",)]
