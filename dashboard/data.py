@@ -60,18 +60,27 @@ def current_actor() -> str:
 @st.cache_resource
 def _pool() -> Pool:
     """One memory pool per process; ``st.cache_resource.clear()`` empties it with the other caches."""
-    return Pool(settings().memory_budget_mb * 2**20, viewer=_viewer)
+    return Pool(settings().memory_budget_mb * 2**20, viewer=_viewer, connected=_connected)
 
 
 def _viewer() -> tuple[str, str] | None:
     """The session and page of the script run using the pool: what a page on screen uses stays
-    (dashboard/memory.py). None for the background preparation, which is no page."""
+    (dashboard/memory.py). None for the background preparation and a fragment's rerun, which are no page."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     if getattr(threading.current_thread(), "rdash_background", False):
         return None
     ctx = get_script_run_ctx(suppress_warning=True)
-    return None if ctx is None else (ctx.session_id, ctx.page_script_hash)
+    if ctx is None or ctx.fragment_ids_this_run:  # a fragment's rerun draws a part of the page, not the page
+        return None
+    return ctx.session_id, ctx.page_script_hash
+
+
+def _connected(session_id: str) -> bool:
+    """Whether a session's browser is still connected (a closed or reloaded tab is not)."""
+    from streamlit.runtime import Runtime
+
+    return not Runtime.exists() or Runtime.instance().is_active_session(session_id)
 
 
 def held(function: Callable) -> Callable:
@@ -366,8 +375,9 @@ TRACKING_TABLES = ("promises", "collection_actions", "satisfaction_surveys")
 
 
 def _tracking_key(context: ViewContext) -> tuple:
-    """What the target events (and so their values and paths) are read from: the book and the tracking tables."""
-    return (context.book_key(), *(context.table_key(name) for name in TRACKING_TABLES))
+    """What the target events (and so their values and paths) are read from: the book and the tracking tables
+    (ids and amounts only: one entry for every language)."""
+    return (nameless(context.book_key()), *(context.table_key(name) for name in TRACKING_TABLES))
 
 
 def target_events(context: ViewContext, start: date, end: date) -> pl.DataFrame:

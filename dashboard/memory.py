@@ -11,9 +11,11 @@ result (roll flows: 4 s for 0.9 GB) goes before a dear, small one (the early-war
 
 A result a script run still in progress has used is not evicted: the run holds it anyway, so evicting it
 would free nothing and only compute it again on the next rerun. Nor is one the page on a session's screen
-used in its last run (``viewer``: the session and its page): a filter change reruns the page, and a miss
+used when it was drawn (``viewer``: the session and its page): a filter change reruns the page, and a miss
 early in that rerun (a region's book) must not evict what the rest of the rerun reads (the roll flows,
-4 s at 10M invoices). Once the session opens another page, the last page's results may go. A page that
+4 s at 10M invoices). Once that rerun has drawn the page, what only the run before it used may go, and
+all of it once the session opens another page, closes (``connected``) or is not seen for half an hour.
+A fragment's rerun draws a part of the page and changes nothing of this. A page that
 returns to an evicted result computes it again (seconds at 10M invoices); below the budget nothing is evicted.
 
 Sizes are Polars' ``estimated_size`` of the frames a result holds; a frame two results share counts twice.
@@ -48,6 +50,13 @@ def held_bytes(value: object, seen: set[int] | None = None) -> int:
     return 0
 
 
+def _family(kind: str, args: tuple) -> tuple:
+    """Results whose sizes are alike, for the room made before computing one: a kind, and within it a table's
+    or a figure's name (the collection actions are 1.1 GB at 10M invoices, the targets table a few KB)."""
+    first = args[0] if args else None
+    return (kind, first if isinstance(first, str) else getattr(first, "table", None))
+
+
 @dataclasses.dataclass
 class _Screen:
     """What one session's page on screen uses: its last run's keys and the keys of the run in progress."""
@@ -79,18 +88,20 @@ class Pool:
 
     def __init__(self, budget: int, in_use: Callable[[threading.Thread], bool] = threading.Thread.is_alive,
                  clock: Callable[[], float] = time.perf_counter,
-                 viewer: Callable[[], tuple[Hashable, Hashable] | None] = lambda: None) -> None:  # fmt: skip
+                 viewer: Callable[[], tuple[Hashable, Hashable] | None] = lambda: None,
+                 connected: Callable[[Hashable], bool] = lambda session: True) -> None:  # fmt: skip
         self.budget = budget
         self._in_use = in_use
         self._clock = clock
         self._viewer = viewer
+        self._connected = connected
         self._screens: dict[Hashable, _Screen] = {}  # by session
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()  # least recently used first
         self._floor = 0.0  # GreedyDual-Size's inflation: the credit of the last result evicted
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
         self._used_by: dict[threading.Thread, set[Hashable]] = {}
-        self._last_size: dict[str, int] = {}  # per kind of result, for room before computing the next one
+        self._last_size: dict[tuple, int] = {}  # per family of results, for room before computing the next one
         self._nested = threading.local()  # seconds spent in computations nested in the one being timed
 
     @property
@@ -103,35 +114,39 @@ class Pool:
         with self._lock:
             return list(self._entries)
 
-    def get(self, kind: str, args: tuple, compute: Callable[[], Any], max_entries: int | None = None) -> Any:
+    def get(self, kind: str, args: tuple, compute: Callable[[], Any], max_entries: int = 64) -> Any:
         """The value of ``(kind, *args)``, computed by ``compute()`` when it is not held. ``max_entries`` also
         bounds the results of ``kind`` by count, least recently used out first: for results of which the pool
-        sees no frames (charts), which take memory all the same."""
+        sees no frames (charts, empty frames), which take memory all the same."""
         key = (kind, *args)
         found = self._hit(key)
         if found is not None:
             return found.value
+        family = _family(kind, args)
         with self._lock:
             computing = self._computing.setdefault(key, threading.Lock())
-        with computing:  # another session computing the same key: wait for it instead of computing it twice
-            found = self._hit(key)
-            if found is not None:
-                return found.value
-            with self._lock:
-                self._evict(room=self._last_size.get(kind, 0))  # make room first: lowers the peak of computing
-            value, seconds = self._timed(compute)
-            size = held_bytes(value)
-            with self._lock:
-                entry = _Entry(value, size, seconds / max(size, 1))
-                entry.credit = self._floor + entry.seconds_per_byte
-                self._entries[key] = entry
-                self._last_size[kind] = size
-                self._use(key)
-                self._evict(room=0)
-                if max_entries is not None:
+        try:
+            with computing:  # another session computing the same key: wait for it instead of computing it twice
+                found = self._hit(key)
+                if found is not None:
+                    return found.value
+                with self._lock:
+                    self._evict(room=self._last_size.get(family, 0))  # room first: lowers the peak of computing
+                value, seconds = self._timed(compute)
+                size = held_bytes(value)
+                with self._lock:
+                    entry = _Entry(value, size, seconds / max(size, 1))
+                    entry.credit = self._floor + entry.seconds_per_byte
+                    self._entries[key] = entry
+                    self._last_size[family] = size
+                    self._use(key)
+                    self._evict(room=0)
                     self._evict_beyond(kind, max_entries)
-                self._computing.pop(key, None)
-        return value
+            return value
+        finally:
+            with self._lock:
+                if self._computing.get(key) is computing:
+                    del self._computing[key]
 
     def peek(self, kind: str, args: tuple) -> Any | None:
         """The value of ``(kind, *args)`` if it is held, without computing it."""
@@ -199,9 +214,13 @@ class Pool:
         """The keys of the runs in progress and of the pages on screen."""
         self._forget_ended()
         now = self._clock()
-        for session in [s for s, screen in self._screens.items() if now - screen.seen > self.SCREEN_SECONDS]:
+        for session in [s for s, screen in self._screens.items()
+                        if now - screen.seen > self.SCREEN_SECONDS or not self._connected(s)]:  # fmt: skip
             del self._screens[session]
-        return set().union(*self._used_by.values(), *(s.last | s.current for s in self._screens.values()))
+        # A run in progress of the page still needs what its last run read; at rest, the run that drew the
+        # screen is ``current``.
+        return set().union(*self._used_by.values(),
+                           *(s.current | (s.last if self._in_use(s.thread) else set()) for s in self._screens.values()))
 
     def _evict(self, room: int) -> None:
         """Evict the lowest credits no run in progress has used until ``room`` more bytes fit."""
@@ -209,7 +228,8 @@ class Pool:
         total = sum(e.size for e in self._entries.values())
         while total + room > self.budget:
             # min() takes the first of equal credits: the least recently used
-            candidates = [(entry.credit, key) for key, entry in self._entries.items() if key not in in_use]
+            candidates = [(entry.credit, key) for key, entry in self._entries.items()
+                          if key not in in_use and entry.size > 0]  # evicting what holds no frame frees nothing
             if not candidates:
                 return
             credit, key = min(candidates, key=lambda c: c[0])

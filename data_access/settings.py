@@ -169,8 +169,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MEMORY_BUDGET_MB", "2000",
             "Memory in MB (Polars' estimate) for the large results the pages reuse beside the book: month-end "
-            "history, collection actions, target events, ... Past it the least recently used are dropped and "
-            "computed again when a page needs them (docs/scaling.md). 0 keeps only what a page in progress uses.",
+            "history, collection actions, target events, ... Past it the cheapest to compute again per MB are "
+            "dropped, never one a page being drawn or on a screen uses, and computed again when a page needs "
+            "them (docs/scaling.md §4). 0 keeps only what pages being drawn or on a screen use.",
             _count("2000")),
     Setting("CHROMIUM", "", "Chromium (or Chrome) that prints the meeting pack's PDF: a path or a command name. "
             "Empty: chromium, chromium-browser, google-chrome or chrome on the PATH; without one the pack has no PDF."),

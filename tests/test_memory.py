@@ -130,12 +130,12 @@ def test_room_is_made_before_computing_a_result_of_a_size_seen_before() -> None:
         held_when_computing.append(held.held)
         return frame(6)
 
-    worker = threading.Thread(target=lambda: held.get("trend", ("next version",), newer))
+    worker = threading.Thread(target=lambda: held.get("trend", (2,), newer))  # the trend of the next version
     worker.start()
     worker.join()
     # A trend was 6 MB: 9 + 6 > 10, so the least recent (the old trend) went before the new one was computed.
     assert held_when_computing == [3 * MB]
-    assert held.keys() == [("other",), ("trend", "next version")]
+    assert held.keys() == [("other",), ("trend", 2)]
 
 
 def test_sessions_asking_at_once_share_one_computation() -> None:
@@ -253,3 +253,36 @@ def test_a_session_not_seen_for_half_an_hour_keeps_nothing() -> None:
     SCREEN[0] = ("session 2", "collectors")
     run(held, ("actions", Counter(4, 15)))
     assert held.keys() == [("snapshots",), ("actions",)]
+
+
+def test_a_closed_session_keeps_nothing() -> None:
+    closed: set = set()
+    held = Pool(10 * MB, clock=clock, viewer=lambda: SCREEN[0], connected=lambda session: session not in closed)
+    SCREEN[0] = ("session 1", "aging")
+    run(held, ("snapshots", Counter(4, 5)), ("flows", Counter(4, 4)))
+    closed.add("session 1")  # the tab was closed or reloaded (a reload is a new session)
+    SCREEN[0] = ("session 2", "collectors")
+    run(held, ("actions", Counter(4, 15)))
+    assert held.keys() == [("snapshots",), ("actions",)]
+
+
+def test_room_is_made_by_the_size_of_the_same_table_not_of_another() -> None:
+    # The collection actions were 8 MB; reading the small targets table must not first evict 8 MB.
+    held, actions = pool(10), Counter(8)
+    worker = threading.Thread(target=lambda: held.get("table", ("collection_actions",), actions))
+    worker.start()
+    worker.join()
+    worker = threading.Thread(target=lambda: held.get("table", ("targets",), Counter(1)))
+    worker.start()
+    worker.join()
+    assert held.keys() == [("table", "collection_actions"), ("table", "targets")]
+
+
+def test_a_session_at_rest_keeps_only_the_run_that_drew_its_screen() -> None:
+    held = on_screen(10)
+    SCREEN[0] = ("session 1", "aging")
+    run(held, ("region 1 book", Counter(4, 0.5)))
+    run(held, ("region 2 book", Counter(4, 0.5)))  # the screen now shows region 2
+    SCREEN[0] = ("session 2", "collectors")
+    run(held, ("actions", Counter(4, 15)))  # another session, past the budget: region 1's book may go
+    assert held.keys() == [("region 2 book",), ("actions",)]

@@ -129,7 +129,9 @@ def by_day(events: pl.DataFrame) -> pl.DataFrame:
     null, as they were (``_opening`` keeps only what has a base)."""
     keys = ["collector_id", "region_id", "target_type", "tier", "date"]
     summed = [pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in SUMS]
-    return events.group_by(keys).agg(summed).select(list(SCHEMA))
+    # In the order the events came (a collector outside a scoped reader's regions takes its debtors' regions,
+    # and ``values`` keeps the first it meets): the same result every time.
+    return events.group_by(keys, maintain_order=True).agg(summed).select(list(SCHEMA))
 
 
 def _cycle_events(book: Portfolio, settled: pl.DataFrame, period: Period, so_far: Period, placed) -> list:  # noqa: ANN001
