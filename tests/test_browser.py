@@ -234,9 +234,17 @@ def test_a_manager_suggests_and_applies_a_rebalance(writable_server, browser) ->
 
 
 def row_cells(table, row: int) -> list[str]:  # noqa: ANN001 - a Playwright locator
-    """The texts of one row (0-based) of a st.dataframe, from the grid's accessible cells."""
-    return table.evaluate(f"""t => [...t.querySelectorAll('[data-testid^="glide-cell-"]')]
-        .filter(c => c.dataset.testid.split('-').pop() === '{row}').map(c => c.innerText)""")
+    """The texts of one row (0-based) of a st.dataframe, from the grid's accessible cells. The grid writes
+    those cells after it has drawn: on a busy machine the table can be there a moment before its cells."""
+    import time
+
+    for _ in range(50):
+        cells = table.evaluate(f"""t => [...t.querySelectorAll('[data-testid^="glide-cell-"]')]
+            .filter(c => c.dataset.testid.split('-').pop() === '{row}').map(c => c.innerText)""")
+        if cells:
+            return cells
+        time.sleep(0.2)
+    return cells
 
 
 def scroll_to(page, locator) -> None:  # noqa: ANN001 - a Playwright page and locator
