@@ -81,7 +81,8 @@ class Pool:
 
     Like ``st.cache_resource``, a key is computed once however many sessions ask for it at the same time,
     and the value is shared, not copied. ``in_use`` says which threads are runs still in progress (by
-    default: alive): what they have used stays. ``clock`` times the computations (seconds).
+    default: alive): what they have used stays; so does what ``viewer``'s (session, page) on screen used
+    while ``connected`` says the session is there. ``clock`` times the computations (seconds).
     """
 
     SCREEN_SECONDS = 1800.0  # a session not seen for this long has left: its page protects nothing
@@ -223,7 +224,8 @@ class Pool:
                            *(s.current | (s.last if self._in_use(s.thread) else set()) for s in self._screens.values()))
 
     def _evict(self, room: int) -> None:
-        """Evict the lowest credits no run in progress has used until ``room`` more bytes fit."""
+        """Evict the lowest credits that no run in progress and no page on screen uses until ``room`` more
+        bytes fit."""
         in_use = self._in_use_keys()
         total = sum(e.size for e in self._entries.values())
         while total + room > self.budget:
