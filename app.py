@@ -9,6 +9,7 @@ opens the first page with the link's parameters: were the Overview the default p
 serve it only at ``/`` and answer ``/overview`` with "Page not found".
 """
 
+import pandas  # noqa: F401 - imported here, once: Plotly imports it lazily, and two first visits importing it at the same moment raced ("partially initialized module 'pandas'")
 import streamlit as st
 
 from dashboard import data, language
