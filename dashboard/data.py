@@ -203,8 +203,9 @@ def month_end_history(key: BookKey, as_of: date, basis: str, edges: tuple[int, .
 
 @held
 def table(key: TableKey) -> pl.DataFrame:
-    """A table outside the core book (promises, recoveries, legal cases, targets, ...), read once per version."""
-    return store(key.url).read(key.table, _scope(key.regions))
+    """A table outside the core book (promises, recoveries, legal cases, targets, ...), read once per version
+    (and per period, for a key with ``dated``)."""
+    return store(key.url).read(key.table, _scope(key.regions), key.dated)
 
 
 def filtered_book(key: BookKey, as_of: date, edges: tuple[int, ...], filters: Filters) -> Portfolio:
@@ -229,8 +230,10 @@ def settlements(key: BookKey) -> pl.DataFrame:
     return settled(portfolio(key))
 
 
-def appraisal_tables(context: ViewContext) -> dict[str, pl.DataFrame]:
-    return {name: table(context.table_key(name)) for name in APPRAISAL_TABLES}
+def appraisal_tables(context: ViewContext, period: Period) -> dict[str, pl.DataFrame]:
+    """The tables the league table of ``period`` reads, the collection actions of the period up to the as-of date."""
+    last = min(period.end, context.as_of)
+    return {name: table(context.table_key(name).for_period(period.start, last)) for name in APPRAISAL_TABLES}
 
 
 def appraisal_key(context: ViewContext) -> tuple:
@@ -252,7 +255,7 @@ def league(context: ViewContext, start: date, end: date) -> pl.DataFrame:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _league(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
     book_key, *table_keys = key
-    tables = {k.table: table(k) for k in table_keys}
+    tables = {k.table: table(k.for_period(start, min(end, as_of))) for k in table_keys}
     return computations.league(portfolio(book_key), tables, start, end, as_of, settings(),
                                settlements(nameless(book_key)))  # fmt: skip
 
@@ -391,7 +394,7 @@ def _target_events(key: tuple, start: date, end: date, as_of: date) -> pl.DataFr
     from data_access.metrics.target_tracking import events
 
     book_key, *table_keys = key
-    tables = {k.table: table(k) for k in table_keys}
+    tables = {k.table: table(k.for_period(start, min(end, as_of))) for k in table_keys}
     # The trends' month-end snapshots hold the bad-debt balances. The Overview, the first page, has usually
     # computed them; when they are not held (a first visit that opens on Targets, or evicted for memory) the
     # events compute the bad-debt dates alone: at 10M invoices 4.4 s and +1.1 GB at the peak, against 4-5 s

@@ -2,6 +2,7 @@
 with the risk model's validation on the page. Every figure comes from data_access.metrics.signals,
 data_access.metrics.early_warning and data_access.models.risk; this page arranges and words them."""
 
+from datetime import timedelta
 from itertools import combinations
 
 import polars as pl
@@ -210,8 +211,9 @@ def drill_section(cockpit: Cockpit, model: RiskModel, now: pl.DataFrame, now_sig
     st.caption(t("ew.drill_meta", region=row["region"] or "—", collector=row["collector"] or "—",
                  outstanding=money(row["outstanding_cents"], currency),
                  overdue=money(row["overdue_cents"], currency)))  # fmt: skip
-    tables = {name: data.table(cockpit.context.table_key(name)) for name in ("promises", "collection_actions",
-                                                                             "credit_events")}  # fmt: skip
+    since = as_of - timedelta(days=ew.TIMELINE_DAYS - 1)
+    tables = {name: data.table(cockpit.context.table_key(name).for_period(since, as_of))
+              for name in ("promises", "collection_actions", "credit_events")}  # fmt: skip
     history = ew.timeline(cockpit.book, tables, debtor_id, as_of, grace_days=cockpit.settings.promise_grace_days)
     st.markdown(f"**{t('ew.timeline')}**")
     st.caption(t("ew.timeline_caption"))

@@ -191,7 +191,7 @@ def scorecard_section(cockpit: Cockpit, collector_id: int, kind: str, period: Pe
                                             scorecard.satisfaction_on_score_axis(history["satisfaction"]).to_list()},
                                  period=kind),
                     key="card_scores")  # fmt: skip
-    tables = data.appraisal_tables(context)
+    tables = data.appraisal_tables(context, period)
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('scorecard.portfolio')}**")
@@ -207,7 +207,7 @@ def scorecard_section(cockpit: Cockpit, collector_id: int, kind: str, period: Pe
         counts = scorecard.promise_counts(promise_results(mine, cockpit.book, settings.promise_grace_days, as_of), period)
         st.dataframe(pl.DataFrame({t(f"col.{s}"): [n] for s, n in counts.items()}), hide_index=True, placeholder="—")
     st.markdown(f"**{t('scorecard.actions')}**")
-    by_channel = scorecard.actions_by_channel(tables["collection_actions"], collector_id, period)
+    by_channel = scorecard.actions_by_channel(tables["collection_actions"], collector_id, period, as_of)
     if by_channel.is_empty():
         empty_state(t("scorecard.actions_empty"))
     else:

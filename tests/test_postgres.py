@@ -34,6 +34,14 @@ def test_every_table_reads_back_identically_on_both_engines(postgres_demo, demo_
     assert from_pg.sort(from_pg.columns[0]).equals(from_sqlite.sort(from_sqlite.columns[0]))
 
 
+def test_a_year_of_actions_reads_back_identically_on_both_engines(postgres_demo, demo_sqlite_url) -> None:
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+    from_pg = Store(postgres_demo).read("collection_actions", Scope.of_regions(2), dated=year)
+    from_sqlite = Store(demo_sqlite_url).read("collection_actions", Scope.of_regions(2), dated=year)
+    assert from_pg.height > 0 and from_pg["action_date"].is_between(*year).all()
+    assert from_pg.sort("action_id").equals(from_sqlite.sort("action_id"))
+
+
 @pytest.mark.parametrize("as_of", [date(2025, 6, 30), DEMO_END])
 def test_aging_figures_match_to_the_cent(postgres_demo, demo_sqlite_url, as_of) -> None:
     results = []

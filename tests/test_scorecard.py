@@ -48,11 +48,17 @@ ACTIONS = pl.DataFrame({
 
 
 def test_actions_are_counted_by_channel_and_outcome() -> None:
-    by = scorecard.actions_by_channel(ACTIONS, 1, QUARTER)
+    by = scorecard.actions_by_channel(ACTIONS, 1, QUARTER, QUARTER.end)
     # The visit is after the quarter, the SMS is collector 2's; email never went unanswered: 0.
     assert by.columns == ["channel", "contacted", "no_answer"]
     assert by.rows() == [("email", 1, 0), ("phone", 2, 1)]
-    assert scorecard.actions_by_channel(ACTIONS, 3, QUARTER).is_empty()
+    assert scorecard.actions_by_channel(ACTIONS, 3, QUARTER, QUARTER.end).is_empty()
+
+
+def test_actions_after_the_as_of_date_are_not_counted() -> None:
+    # As of 4 September the call of that day counts; the email of the 5th is not known yet.
+    by = scorecard.actions_by_channel(ACTIONS, 1, QUARTER, date(2026, 9, 4))
+    assert by.rows() == [("phone", 2, 1)]
 
 
 def test_levels_are_compared_by_their_collectors_means() -> None:

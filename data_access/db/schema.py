@@ -198,6 +198,9 @@ collection_actions = Table(
     CheckConstraint(
         "channel IN ('reminder', 'phone', 'sms', 'email', 'letter', 'visit', 'legal')", name="channel"
     ),
+    # Read a period at a time (Store.read's ``dated``): the largest table of activity, 16.8M rows at 10M
+    # invoices, of which a page needs one quarter's or one year's.
+    info={"dated_by": "action_date"},
 )
 
 promises = Table(

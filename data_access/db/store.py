@@ -2,7 +2,8 @@
 
 ``Store.read(table, scope)`` is the only function that reads business data. It applies the
 caller's ``Scope`` (the regions a user may see) in SQL, for every table, from the one declaration
-of how each table reaches a region (``data_access.db.rules``). It reads Arrow through ADBC
+of how each table reaches a region (``data_access.db.rules``); a table that declares its date
+(``info["dated_by"]``) can also be read a period at a time (``dated``). It reads Arrow through ADBC
 (``data_access.db.arrow_reader``: 3-7x faster than row-by-row drivers; for SQLite in a worker
 process, so the app's process keeps a single SQLite library) and falls back to SQLAlchemy for other
 databases, then casts every column to the type the schema declares, so every engine gives
@@ -12,6 +13,7 @@ identical frames. ``Store.versions()`` says how fresh each table is: caches key 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 from sqlalchemy import (
@@ -72,12 +74,29 @@ def _readable_columns(table: Table) -> list:
     return [cast(c, Float).label(c.name) if isinstance(c.type, Numeric) else c for c in table.columns]
 
 
-def scoped_select(table: Table, scope: Scope) -> Select:
-    """SELECT every column FROM table, restricted to the scope's regions by the table's rule."""
+def scoped_select(table: Table, scope: Scope, dated: tuple[date, date] | None = None) -> Select:
+    """SELECT every column FROM table, restricted to the scope's regions by the table's rule, and with
+    ``dated=(first, last)`` to the rows whose date (the table's ``info["dated_by"]``) is in first..last."""
     query = select(*_readable_columns(table))
+    if dated is not None:
+        query = query.where(table.c[dated_by(table)].between(*dated))
     if scope.regions is None:
         return query
     return query.where(scope_clause(table, sorted(scope.regions)))
+
+
+def read_by_period(table_name: str) -> bool:
+    """Whether a table declares the date it can be read a period at a time by (``Store.read``'s ``dated``)."""
+    return "dated_by" in schema.metadata.tables[table_name].info
+
+
+def dated_by(table: Table) -> str:
+    """The date column a table is read a period at a time by; a clear error for a table read only whole."""
+    column = table.info.get("dated_by")
+    if column is None:
+        raise ValueError(f"the table {table.name} is read whole: it declares no date to read a period of "
+                         f"(schema: info={{'dated_by': column}})")  # fmt: skip
+    return column
 
 
 class Store:
@@ -98,9 +117,11 @@ class Store:
         with self.engine.connect() as connection:
             return dict(connection.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
 
-    def read(self, table_name: str, scope: Scope) -> pl.DataFrame:
+    def read(self, table_name: str, scope: Scope, dated: tuple[date, date] | None = None) -> pl.DataFrame:
+        """The table's rows in the scope; with ``dated=(first, last)`` only those dated first..last (both
+        included) by the table's date column, selected in the database."""
         table = schema.metadata.tables[table_name]
-        sql = str(scoped_select(table, scope).compile(self.engine, compile_kwargs={"literal_binds": True}))
+        sql = str(scoped_select(table, scope, dated).compile(self.engine, compile_kwargs={"literal_binds": True}))
         frame = self._read_sql(sql)
         return frame.select(
             [self._cast(frame, column.name, _polars_type(column)) for column in table.columns]

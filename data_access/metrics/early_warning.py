@@ -173,7 +173,10 @@ def baseline_probability(model: RiskModel) -> float | None:
 TIMELINE_LANES = ("invoice", "payment", "credit", "write_off", "promise", "action", "event", "rating")
 
 
-def timeline(book: Portfolio, tables: dict[str, pl.DataFrame], debtor_id: int, as_of: date, days: int = 365,
+TIMELINE_DAYS = 365  # the debtor timeline's reach back from the as-of date
+
+
+def timeline(book: Portfolio, tables: dict[str, pl.DataFrame], debtor_id: int, as_of: date, days: int = TIMELINE_DAYS,
              grace_days: int = 3) -> pl.DataFrame:  # fmt: skip
     """Everything dated in (as_of - days, as_of] about one debtor, one row per fact: date, lane, what
     (a short code: channel, event type, promise result, grade), amount_cents (or null) and invoice_number.

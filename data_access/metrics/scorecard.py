@@ -8,6 +8,8 @@ Every function is pure: frames in, a small frame, dict or series out.
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from data_access.metrics import appraisal
@@ -50,15 +52,16 @@ def promise_counts(results: pl.DataFrame, period: Period) -> dict[str, int]:
 OUTCOMES = ("contacted", "promise", "refused", "no_answer", "wrong_contact")  # best to worst
 
 
-def actions_by_channel(actions: pl.DataFrame, collector_id: int, period: Period) -> pl.DataFrame:
-    """One collector's actions dated in the period: a row per channel, a count column per outcome.
+def actions_by_channel(actions: pl.DataFrame, collector_id: int, period: Period, as_of: date) -> pl.DataFrame:
+    """One collector's actions dated in the period up to the as-of date (a later action is not yet known
+    then): a row per channel, a count column per outcome.
 
     Outcome columns run from the best outcome to the worst (OUTCOMES; any other after them, alphabetically)
     and a pair never seen counts 0, so the table reads the same from one collector to the next. Without
     any action the frame is empty (only ``channel``).
     """
     mine = actions.filter((pl.col("collector_id") == collector_id)
-                          & pl.col("action_date").is_between(period.start, period.end))  # fmt: skip
+                          & pl.col("action_date").is_between(period.start, min(period.end, as_of)))  # fmt: skip
     if mine.is_empty():
         return pl.DataFrame(schema={"channel": pl.String})
     seen = set(mine["outcome"].cast(pl.String).unique().to_list())
