@@ -208,3 +208,13 @@ def test_a_load_bar_says_over_or_under_in_text_not_only_in_colour() -> None:
 
     figure = index_bars(["A", "B", "C"], [1.31, 0.5, 1.0], ["red", "orange", "green"], under=0.8, over=1.2)
     assert list(figure.data[0].text) == ["▲ 1.31", "▼ 0.50", "1.00"]
+
+
+def test_the_load_trend_from_its_own_month_ends_is_the_trend_from_a_longer_history() -> None:
+    # The page computes 12 month ends when the 37 of the other pages are not held: the same figures.
+    b = portfolio()
+    ends = snapshots.month_ends(AS_OF, 2)
+    longer = snapshots.month_ends(AS_OF, 5)
+    own = workload.load_trend(b, snapshots.snapshots(b, ends, RULES.buckets), ends, RULES)
+    from_longer = workload.load_trend(b, snapshots.snapshots(b, longer, RULES.buckets), ends, RULES)
+    assert own.height == 4 and own.equals(from_longer)
