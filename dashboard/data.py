@@ -83,14 +83,18 @@ def _connected(session_id: str) -> bool:
     return not Runtime.exists() or Runtime.instance().is_active_session(session_id)
 
 
-def held(function: Callable) -> Callable:
+def held(function: Callable | None = None, *, heavy: bool = False) -> Callable:
     """``st.cache_resource`` for the largest results: held in the memory pool by size instead of by count
-    (dashboard/memory.py). Arguments are positional and hashable, as the keys here are."""
+    (dashboard/memory.py). Arguments are positional and hashable, as the keys here are. ``@held(heavy=True)``:
+    the computation peaks at GBs over what it returns at 10M invoices, so the pool lets go of the results no
+    one is using before it runs (``Pool.get``)."""
+    if function is None:
+        return functools.partial(held, heavy=heavy)
     kind = function.__qualname__
 
     @functools.wraps(function)
     def cached(*args: object) -> object:
-        return _pool().get(kind, args, lambda: function(*args))
+        return _pool().get(kind, args, lambda: function(*args), heavy=heavy)
 
     cached.clear = lambda: _pool().clear(kind)  # type: ignore[attr-defined]
     cached.peek = lambda *args: _pool().peek(kind, args)  # type: ignore[attr-defined] - held or None, not computed
@@ -184,7 +188,7 @@ def held_month_end_snapshots(key: BookKey, as_of: date, basis: str, edges: tuple
     return _month_end_snapshots.peek(nameless(key), as_of, basis, edges, months)
 
 
-@held
+@held(heavy=True)
 def _month_end_snapshots(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...],
                          months: int) -> tuple[list[date], pl.DataFrame]:  # fmt: skip
     return computations.month_end_snapshots(portfolio(key), as_of, basis, edges, months)
@@ -196,7 +200,7 @@ def month_end_flows(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...
     return _month_end_flows(nameless(key), as_of, basis, edges, months)
 
 
-@held
+@held(heavy=True)
 def _month_end_flows(key: BookKey, as_of: date, basis: str, edges: tuple[int, ...], months: int) -> pl.DataFrame:
     ends, snaps = _month_end_snapshots(key, as_of, basis, edges, months)
     return computations.month_end_flows(portfolio(key), ends, snaps)
@@ -387,7 +391,11 @@ TRACKING_TABLES = ("promises", "collection_actions", "satisfaction_surveys")
 
 def _tracking_key(context: ViewContext) -> tuple:
     """What the target events (and so their values and paths) are read from: the book and the tracking tables
-    (ids and amounts only: one entry for every language)."""
+    (ids and amounts only: one entry for every language).
+
+    Asked for here, before any of them, the month-end snapshots the events read when another page left them
+    held become this run's: computing the events is heavy and first lets go of what no run uses."""
+    held_month_end_snapshots(context.book_key(), context.as_of, DUE_DATE, settings().bucket_edges, HISTORY_MONTHS)
     return (nameless(context.book_key()), *(context.table_key(name) for name in TRACKING_TABLES))
 
 
@@ -397,7 +405,7 @@ def target_events(context: ViewContext, start: date, end: date) -> pl.DataFrame:
     return _target_events(key, start, end, context.as_of)
 
 
-@held
+@held(heavy=True)
 def _target_events(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
     from data_access.metrics.target_tracking import events
 

@@ -119,10 +119,13 @@ class Pool:
         with self._lock:
             return list(self._entries)
 
-    def get(self, kind: str, args: tuple, compute: Callable[[], Any], max_entries: int = 64) -> Any:
+    def get(self, kind: str, args: tuple, compute: Callable[[], Any], max_entries: int = 64,
+            heavy: bool = False) -> Any:  # fmt: skip
         """The value of ``(kind, *args)``, computed by ``compute()`` when it is not held. ``max_entries`` also
         bounds the results of ``kind`` by count, least recently used out first: for results of which the pool
-        sees no frames (charts, empty frames), which take memory all the same."""
+        sees no frames (charts, empty frames), which take memory all the same. A ``heavy`` computation, which
+        peaks far above what it returns, first lets go of every result no run in progress uses and no page on
+        screen shows: what it needs on the way is not known before, and the peak is what the machine must have."""
         key = (kind, *args)
         found = self._hit(key)
         if found is not None:
@@ -135,8 +138,8 @@ class Pool:
                 found = self._hit(key)
                 if found is not None:
                     return found.value
-                with self._lock:
-                    self._evict(room=self._last_size.get(family, 0))  # room first: lowers the peak of computing
+                with self._lock:  # room first: lowers the peak of computing
+                    self._evict(room=self.budget if heavy else self._last_size.get(family, 0))
                 value, seconds = self._timed(compute)
                 size = held_bytes(value)
                 with self._lock:

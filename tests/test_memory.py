@@ -286,3 +286,28 @@ def test_a_session_at_rest_keeps_only_the_run_that_drew_its_screen() -> None:
     SCREEN[0] = ("session 2", "collectors")
     run(held, ("actions", Counter(4, 15)))  # another session, past the budget: region 1's book may go
     assert held.keys() == [("region 2 book",), ("actions",)]
+
+
+def test_a_heavy_computation_first_lets_go_of_what_no_run_uses() -> None:
+    # 3 MB of flows and 2 MB of actions are held well within 20 MB; a run reads the actions, then computes
+    # the heavy events: the flows go before it starts, the actions it reads stay.
+    held, flows, actions, events = pool(20), Counter(3), Counter(2), Counter(1)
+    run(held, ("flows", flows), ("actions", actions))
+    seen = []
+
+    def heavy() -> pl.DataFrame:
+        seen.append(held.keys())
+        return events()
+
+    worker = threading.Thread(target=lambda: (held.get("actions", (), actions), held.get("events", (), heavy, heavy=True)))
+    worker.start()
+    worker.join()
+    assert seen == [[("actions",)]]
+    assert held.keys() == [("actions",), ("events",)] and (flows.calls, actions.calls) == (1, 1)
+
+
+def test_an_ordinary_computation_keeps_what_fits() -> None:
+    held, flows, events = pool(20), Counter(3), Counter(1)
+    run(held, ("flows", flows))
+    run(held, ("events", events))
+    assert held.keys() == [("flows",), ("events",)]
