@@ -38,9 +38,9 @@ class _Worker:
             text=True, bufsize=1,
         )  # fmt: skip
 
-    def ask(self, path: str, sql: str) -> str:
+    def ask(self, path: str, sql: str, dates: tuple[str, ...] = ()) -> str:
         assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(json.dumps({"path": path, "sql": sql}) + "\n")
+        self.process.stdin.write(json.dumps({"path": path, "sql": sql, "dates": list(dates)}) + "\n")
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"the SQLite reader process stopped (exit code {self.process.poll()})")
@@ -75,11 +75,12 @@ def _retire(worker: _Worker) -> None:
         _started -= 1
 
 
-def read_sqlite(path: str, sql: str) -> pa.Table:
-    """Run ``sql`` on the SQLite file at ``path`` in a reader process; return its result as Arrow."""
+def read_sqlite(path: str, sql: str, dates: tuple[str, ...] = ()) -> pa.Table:
+    """Run ``sql`` on the SQLite file at ``path`` in a reader process; return its result as Arrow, the
+    columns named in ``dates`` (SQLite's ISO text) as dates."""
     worker = _acquire()
     try:
-        ipc_path = worker.ask(path, sql)
+        ipc_path = worker.ask(path, sql, dates)
     except RuntimeError as problem:
         if worker.process.poll() is not None:  # the process died (e.g. out of memory): start afresh next time
             _retire(worker)
@@ -97,8 +98,12 @@ def read_sqlite(path: str, sql: str) -> pa.Table:
         os.unlink(ipc_path)
 
 
-def _read_sqlite_to_file(path: str, sql: str) -> str:
-    """In the worker: read with ADBC's SQLite, write an Arrow IPC file, return its path."""
+def _read_sqlite_to_file(path: str, sql: str, dates: tuple[str, ...] = ()) -> str:
+    """In the worker: read with ADBC's SQLite, write an Arrow IPC file, return its path.
+
+    The ``dates`` columns are converted here, from text to Arrow dates: the app memory-maps the file and
+    keeps the pages it touched while the frame lives, so a date converted there held its text too (at 10M
+    invoices 0.26 GB of the book's 1.15 GB)."""
     import adbc_driver_sqlite.dbapi as adbc
 
     connection = adbc.connect(path)
@@ -111,6 +116,10 @@ def _read_sqlite_to_file(path: str, sql: str) -> str:
             table = cursor.fetch_arrow_table()
     finally:
         connection.close()
+    for name in dates:
+        column = table[name]
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or pa.types.is_null(column.type):
+            table = table.set_column(table.schema.get_field_index(name), name, column.cast(pa.date32()))
     handle, ipc_path = tempfile.mkstemp(prefix="rdash-read-", suffix=".arrow")
     with os.fdopen(handle, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
@@ -135,7 +144,7 @@ def _serve() -> None:
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            answer = {"ipc": _read_sqlite_to_file(request["path"], request["sql"])}
+            answer = {"ipc": _read_sqlite_to_file(request["path"], request["sql"], tuple(request.get("dates", ())))}
         except Exception as exc:  # the driver's error types vary; the app gets the message
             answer = {"error": f"{exc.__class__.__name__}: {exc}"}
         sys.stdout.write(json.dumps(answer) + "\n")

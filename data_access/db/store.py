@@ -122,7 +122,8 @@ class Store:
         included) by the table's date column, selected in the database."""
         table = schema.metadata.tables[table_name]
         sql = str(scoped_select(table, scope, dated).compile(self.engine, compile_kwargs={"literal_binds": True}))
-        frame = self._read_sql(sql)
+        dates = tuple(c.name for c in table.columns if isinstance(c.type, Date) and not isinstance(c.type, DateTime))
+        frame = self._read_sql(sql, dates)
         return frame.select(
             [self._cast(frame, column.name, _polars_type(column)) for column in table.columns]
         )
@@ -138,14 +139,15 @@ class Store:
             return pl.col(name).cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias(name)
         return pl.col(name).cast(dtype).alias(name)
 
-    def _read_sql(self, sql: str) -> pl.DataFrame:
+    def _read_sql(self, sql: str, dates: tuple[str, ...] = ()) -> pl.DataFrame:
+        """The result of ``sql``; on SQLite the ``dates`` columns come as dates already (arrow_reader)."""
         if self.read_path == "adbc":
-            return pl.from_arrow(self._read_arrow(sql))  # type: ignore[return-value]
+            return pl.from_arrow(self._read_arrow(sql, dates))  # type: ignore[return-value]
         with self.engine.connect() as connection:
             return pl.read_database(sql, connection)
 
-    def _read_arrow(self, sql: str):  # noqa: ANN202 - a pyarrow.Table
+    def _read_arrow(self, sql: str, dates: tuple[str, ...] = ()):  # noqa: ANN202 - a pyarrow.Table
         url = make_url(self.url)
         if self.backend == "sqlite":
-            return read_sqlite(url.database or ":memory:", sql)
+            return read_sqlite(url.database or ":memory:", sql, dates)
         return read_postgres(url.set(drivername="postgresql").render_as_string(hide_password=False), sql)
