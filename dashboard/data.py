@@ -391,18 +391,26 @@ TRACKING_TABLES = ("promises", "collection_actions", "satisfaction_surveys")
 
 def _tracking_key(context: ViewContext) -> tuple:
     """What the target events (and so their values and paths) are read from: the book and the tracking tables
-    (ids and amounts only: one entry for every language).
-
-    Asked for here, before any of them, the month-end snapshots the events read when another page left them
-    held become this run's: computing the events is heavy and first lets go of what no run uses."""
-    held_month_end_snapshots(context.book_key(), context.as_of, DUE_DATE, settings().bucket_edges, HISTORY_MONTHS)
+    (ids and amounts only: one entry for every language)."""
     return (nameless(context.book_key()), *(context.table_key(name) for name in TRACKING_TABLES))
+
+
+def _tracking(context: ViewContext, start: date, end: date) -> tuple:
+    """``_tracking_key``, having first asked for what the events of start..end read that another page left
+    held (the month-end snapshots, the tables, the settlements): asked for, they are this run's, and computing
+    the events, which is heavy, lets go only of what no run uses."""
+    key = _tracking_key(context)
+    book_key, *table_keys = key
+    held_month_end_snapshots(book_key, context.as_of, DUE_DATE, settings().bucket_edges, HISTORY_MONTHS)
+    for table_key in table_keys:
+        table.peek(table_key.for_period(start, min(end, context.as_of)))
+    settlements.peek(book_key)
+    return key
 
 
 def target_events(context: ViewContext, start: date, end: date) -> pl.DataFrame:
     """Every dated event the target metrics of the period sum, up to the as-of date, unfiltered."""
-    key = _tracking_key(context)
-    return _target_events(key, start, end, context.as_of)
+    return _target_events(_tracking(context, start, end), start, end, context.as_of)
 
 
 @held(heavy=True)
@@ -423,8 +431,7 @@ def target_values(context: ViewContext, period: Period) -> pl.DataFrame:
     """``target_tracking.values`` of the period's events at the as-of date: every scope's metrics, company-wide.
     Kept with the events: the sidebar's filters only choose which rows the page shows (a filter change at 1M
     invoices would recompute them, 0.25 s, to the same result)."""
-    key = _tracking_key(context)
-    return _target_values(key, period.start, period.end, context.as_of)
+    return _target_values(_tracking(context, period.start, period.end), period.start, period.end, context.as_of)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -437,7 +444,7 @@ def _target_values(key: tuple, start: date, end: date, as_of: date) -> pl.DataFr
 def target_path(context: ViewContext, period: Period, target: float, *, target_type: str, tier: str | None,
                 region_id: int | None, collector_id: int | None) -> pl.DataFrame:  # fmt: skip
     """``target_tracking.path`` of one scope's metric; like ``target_values``, independent of the filters."""
-    key = _tracking_key(context)
+    key = _tracking(context, period.start, period.end)
     return _target_path(key, period.start, period.end, context.as_of, target, target_type, tier, region_id,
                         collector_id)  # fmt: skip
 

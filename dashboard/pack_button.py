@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 
 
 def _pack_bytes(cockpit: Cockpit, lang: str, pages: tuple[str, ...]) -> bytes:
-    context = cockpit.context
-    pack = PackData(cockpit.settings, cockpit.book, lambda name: data.table(context.table_key(name)), cockpit.view,
-                    cockpit.options)  # fmt: skip
+    context, as_of = cockpit.context, cockpit.view.as_of
+    # The pack's league is the quarter to date: of a table read by period, the as-of date's year (the entry the
+    # Collectors and Targets pages read); every other table whole.
+    read = lambda name: data.table(context.table_key(name).for_period(as_of, as_of))  # noqa: E731
+    pack = PackData(cockpit.settings, cockpit.book, read, cockpit.view, cockpit.options)
     return zip_pack(pack, lang=lang, pages=pages)
 
 

@@ -289,9 +289,9 @@ def test_a_session_at_rest_keeps_only_the_run_that_drew_its_screen() -> None:
 
 
 def test_a_heavy_computation_first_lets_go_of_what_no_run_uses() -> None:
-    # 3 MB of flows and 2 MB of actions are held well within 20 MB; a run reads the actions, then computes
-    # the heavy events: the flows go before it starts, the actions it reads stay.
-    held, flows, actions, events = pool(20), Counter(3), Counter(2), Counter(1)
+    # 12 MB of flows and 2 MB of actions are held within 20 MB; a run reads the actions, then computes the
+    # heavy events: the flows go before it starts (down to a quarter of the budget), the actions it reads stay.
+    held, flows, actions, events = pool(20), Counter(12), Counter(2), Counter(1)
     run(held, ("flows", flows), ("actions", actions))
     seen = []
 
@@ -311,3 +311,13 @@ def test_an_ordinary_computation_keeps_what_fits() -> None:
     run(held, ("flows", flows))
     run(held, ("events", events))
     assert held.keys() == [("flows",), ("events",)]
+
+
+def test_before_a_heavy_computation_a_dear_small_result_stays() -> None:
+    # Signals: 30 s for 2 MB; flows: 4 s for 12 MB. Letting go down to a quarter of 20 MB, the flows suffice.
+    held, signals, flows = pool(20), Counter(2, 30), Counter(12, 4)
+    run(held, ("signals", signals), ("flows", flows))
+    worker = threading.Thread(target=lambda: held.get("events", (), Counter(1), heavy=True))
+    worker.start()
+    worker.join()
+    assert held.keys() == [("signals",), ("events",)]
