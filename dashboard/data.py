@@ -243,9 +243,15 @@ def settlements(key: BookKey) -> pl.DataFrame:
 
 
 def appraisal_tables(context: ViewContext, period: Period) -> dict[str, pl.DataFrame]:
-    """The tables the league table of ``period`` reads, the collection actions of the period up to the as-of date."""
-    last = min(period.end, context.as_of)
-    return {name: table(context.table_key(name).for_period(period.start, last)) for name in APPRAISAL_TABLES}
+    """The tables the league table of ``period`` reads."""
+    keys = [context.table_key(name) for name in APPRAISAL_TABLES]
+    return tables_for_period(keys, period.start, period.end, context.as_of)
+
+
+def tables_for_period(keys: list[TableKey], start: date, end: date, as_of: date) -> dict[str, pl.DataFrame]:
+    """The tables of ``keys`` for figures of start..end known at ``as_of``: what they read of a table read by
+    period (the collection actions) is dated start..min(end, as_of) (``TableKey.for_period``)."""
+    return {key.table: table(key.for_period(start, min(end, as_of))) for key in keys}
 
 
 def appraisal_key(context: ViewContext) -> tuple:
@@ -267,7 +273,7 @@ def league(context: ViewContext, start: date, end: date) -> pl.DataFrame:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _league(key: tuple, start: date, end: date, as_of: date) -> pl.DataFrame:
     book_key, *table_keys = key
-    tables = {k.table: table(k.for_period(start, min(end, as_of))) for k in table_keys}
+    tables = tables_for_period(table_keys, start, end, as_of)
     return computations.league(portfolio(book_key), tables, start, end, as_of, settings(),
                                settlements(nameless(book_key)))  # fmt: skip
 
@@ -418,7 +424,7 @@ def _target_events(key: tuple, start: date, end: date, as_of: date) -> pl.DataFr
     from data_access.metrics.target_tracking import events
 
     book_key, *table_keys = key
-    tables = {k.table: table(k.for_period(start, min(end, as_of))) for k in table_keys}
+    tables = tables_for_period(table_keys, start, end, as_of)
     # The trends' month-end snapshots hold the bad-debt balances. The Overview, the first page, has usually
     # computed them; when they are not held (a first visit that opens on Targets, or evicted for memory) the
     # events compute the bad-debt dates alone: at 10M invoices 4.4 s and +1.1 GB at the peak.

@@ -212,8 +212,8 @@ def drill_section(cockpit: Cockpit, model: RiskModel, now: pl.DataFrame, now_sig
                  outstanding=money(row["outstanding_cents"], currency),
                  overdue=money(row["overdue_cents"], currency)))  # fmt: skip
     since = as_of - timedelta(days=ew.TIMELINE_DAYS - 1)
-    tables = {name: data.table(cockpit.context.table_key(name).for_period(since, as_of))
-              for name in ("promises", "collection_actions", "credit_events")}  # fmt: skip
+    keys = [cockpit.context.table_key(name) for name in ("promises", "collection_actions", "credit_events")]
+    tables = data.tables_for_period(keys, since, as_of, as_of)
     history = ew.timeline(cockpit.book, tables, debtor_id, as_of, grace_days=cockpit.settings.promise_grace_days)
     st.markdown(f"**{t('ew.timeline')}**")
     st.caption(t("ew.timeline_caption"))

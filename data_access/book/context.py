@@ -71,8 +71,8 @@ class ViewContext:
     def book_key(self) -> BookKey:
         return BookKey(self.url, self.regions, tuple(self.version_of(t) for t in BOOK_TABLES), self.language)
 
-    def table_key(self, table: str, dated: tuple[date, date] | None = None) -> TableKey:
-        return TableKey(self.url, self.regions, table, self.version_of(table), dated)
+    def table_key(self, table: str) -> TableKey:
+        return TableKey(self.url, self.regions, table, self.version_of(table))
 
     @property
     def writes(self) -> int:

@@ -122,7 +122,7 @@ class Store:
         included) by the table's date column, selected in the database."""
         table = schema.metadata.tables[table_name]
         sql = str(scoped_select(table, scope, dated).compile(self.engine, compile_kwargs={"literal_binds": True}))
-        dates = tuple(c.name for c in table.columns if isinstance(c.type, Date) and not isinstance(c.type, DateTime))
+        dates = tuple(c.name for c in table.columns if isinstance(c.type, Date))  # DateTime is not a Date
         frame = self._read_sql(sql, dates)
         return frame.select(
             [self._cast(frame, column.name, _polars_type(column)) for column in table.columns]
